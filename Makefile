@@ -1,0 +1,84 @@
+# telephony.chime: set-up and checks. `make demo` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath .)
+BUILD := $(ROOT)/.build
+PYTHON_3.11 ?= $(shell PYENV_VERSION=3.11.7 pyenv which python3.11 2>/dev/null || command -v python3.11)
+PYTHON_3.13 ?= $(shell PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13)
+PYTHONS := 3.11 3.13
+# The default Python: ansible-core 2.19 with amazon.aws 10. 3.13 brings ansible-core 2.21 with amazon.aws 11.
+PY ?= 3.11
+VENV = $(BUILD)/venv-$(1)
+TREE = $(BUILD)/tree-$(1)
+COLLECTION = $(call TREE,$(1))/ansible_collections/telephony/chime
+ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
+export ANSIBLE_COLLECTIONS_PATH = $(call TREE,$(PY))
+export PATH := $(call VENV,$(PY))/bin:$(PATH)
+
+.PHONY: help venv tree bootstrap-ansible-test setup units sanity lint test demo clean
+
+help:
+	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
+	@echo "make test   run every test (unit, sanity on both ansible-core versions, lint, ...)"
+	@echo "make setup  only build the virtual environments and the ansible_collections trees"
+
+# One virtual environment per Python, from the package index.
+$(BUILD)/venv-%/.done: requirements-dev.txt requirements-lint.txt tools/chime_local/requirements.txt
+	rm -rf $(call VENV,$*)
+	$(PYTHON_$*) -m venv $(call VENV,$*)
+	$(call VENV,$*)/bin/python -m pip install -q --upgrade pip
+	$(call VENV,$*)/bin/python -m pip install -q -r requirements-dev.txt
+	if [ "$*" = 3.11 ]; then $(call VENV,$*)/bin/python -m pip install -q -r requirements-lint.txt; fi
+	touch $@
+
+venv: $(foreach v,$(PYTHONS),$(BUILD)/venv-$(v)/.done)
+
+# ansible-test needs ansible_collections/telephony/chime with amazon.aws beside it: symlinks to this
+# checkout and to the amazon.aws that the `ansible` package installed in that venv.
+$(BUILD)/tree-%/.done: $(BUILD)/venv-%/.done
+	mkdir -p $(call TREE,$*)/ansible_collections/telephony $(call TREE,$*)/ansible_collections/amazon
+	ln -sfn $(ROOT) $(call COLLECTION,$*)
+	ln -sfn $$($(call VENV,$*)/bin/python -c 'import ansible_collections.amazon.aws as m, os; print(os.path.dirname(m.__file__))') \
+		$(call TREE,$*)/ansible_collections/amazon/aws
+	touch $@
+
+tree: $(foreach v,$(PYTHONS),$(BUILD)/tree-$(v)/.done)
+
+# ansible-test bootstraps pip in its venvs with a get-pip script from a host out of reach here;
+# its own error message says to seed the cache. The stand-in installs pip's wheel from the index.
+bootstrap-ansible-test: venv
+	mkdir -p $(ANSIBLE_TEST_CACHE)
+	for v in $(PYTHONS); do \
+		for pip in $$($(call VENV,$$v)/bin/python hacking/pip_versions.py); do \
+			$(call VENV,$$v)/bin/python -m pip download -q --no-deps --only-binary :all: -d $(ANSIBLE_TEST_CACHE) "pip==$$pip"; \
+			cp hacking/get_pip_standin.py $(ANSIBLE_TEST_CACHE)/get_pip_$${pip//./_}.py; \
+		done; \
+	done
+
+setup: venv tree bootstrap-ansible-test
+
+# ansible-test runs from inside the collection tree; ANSIBLE_TEST_CONTENT_ROOT keeps the symlinked path.
+ANSIBLE_TEST = cd $(call COLLECTION,$(1)) && ANSIBLE_TEST_CONTENT_ROOT=$(call COLLECTION,$(1)) \
+	PATH=$(call VENV,$(1))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(call TREE,$(1)) $(call VENV,$(1))/bin/ansible-test
+
+units: setup
+	for v in $(PYTHONS); do \
+		echo "== ansible-test units, Python $$v, $$($(call VENV,$$v)/bin/ansible --version | head -1)"; \
+		$(call ANSIBLE_TEST,$$v) units --python $$v --color no; \
+	done
+
+sanity: setup
+	for v in $(PYTHONS); do \
+		echo "== ansible-test sanity, Python $$v, $$($(call VENV,$$v)/bin/ansible --version | head -1)"; \
+		$(call ANSIBLE_TEST,$$v) sanity --python $$v --color no --requirements; \
+	done
+
+lint: setup
+	ansible-lint --profile production
+
+test: units sanity lint
+
+clean:
+	rm -rf $(BUILD) tests/output

@@ -1,0 +1,291 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: chime_proxy_session_info
+version_added: 1.0.0
+short_description: Gather details of Amazon Chime SDK Voice proxy phone sessions
+description:
+  - Gathers the details of proxy phone sessions of an Amazon Chime SDK Voice Connector, as
+    C(aws chime get-proxy-session) and C(aws chime-sdk-voice list-proxy-sessions) show them.
+  - Gets one session with O(proxy_session_id), several with O(proxy_session_ids), or lists every
+    session of the connector, optionally only those of one O(status).
+  - Sessions that do not exist, and a connector that does not exist, give an empty result, not a failure.
+  - Several ids are fetched at once by a bounded pool of O(max_concurrency) workers sharing one client.
+  - Throttling (C(ThrottledClientException)) and transient faults (C(ServiceUnavailableException),
+    C(ServiceFailureException)) are retried with jittered exponential back-off, at most 10 attempts and
+    28 seconds of back-off per request. Any request that still fails fails the task; a partial result is never
+    reported as success.
+  - Every option is checked against the constraints of the C(chime-sdk-voice) service model that the installed
+    botocore ships, before any request is sent.
+  - AWS ended support for Amazon Chime SDK proxy sessions on 2026-04-07 and marks these operations as
+    deprecated. The module keeps working for as long as the API answers, so that existing sessions can be
+    audited and migrated, and passes the deprecation notice of the service model on as a warning.
+  - Returns data to C(register); it sets no C(ansible_facts).
+author:
+  - telephony.chime contributors
+options:
+  voice_connector_id:
+    description:
+      - The Amazon Chime SDK Voice Connector ID, as in C(--voice-connector-id).
+      - Must match the VoiceConnectorId pattern of the service model.
+    required: true
+    type: str
+  proxy_session_id:
+    description:
+      - The ID of one proxy session, as in C(--proxy-session-id).
+      - Sets RV(proxy_session) as well as RV(proxy_sessions).
+      - Between 1 and 128 characters, not blank.
+      - Mutually exclusive with O(proxy_session_ids) and O(status).
+    type: str
+  proxy_session_ids:
+    description:
+      - The IDs of several proxy sessions, fetched concurrently.
+      - RV(proxy_sessions) follows the order of this list, each ID once; IDs that do not exist are left out.
+      - An empty list gives an empty result without any request.
+      - Mutually exclusive with O(proxy_session_id) and O(status).
+    type: list
+    elements: str
+  status:
+    description:
+      - When listing every session of the connector, only those with this status.
+      - Mutually exclusive with O(proxy_session_id) and O(proxy_session_ids).
+    type: str
+    choices: ['Open', 'InProgress', 'Closed']
+  max_concurrency:
+    description:
+      - The most requests in flight at once when fetching several O(proxy_session_ids).
+      - Between 1 and 100.
+    type: int
+    default: 10
+notes:
+  - Needs the IAM actions C(chime:GetProxySession) (one or several IDs) and C(chime:ListProxySessions)
+    (listing); see the collection's C(docs/iam.md).
+  - Participant phone numbers are returned as the service sends them. AWS's model marks them as sensitive;
+    set C(no_log) on the task where task output is shared.
+  - Timestamps are returned as the ISO 8601 strings the service sends.
+  - The same operations were in the legacy C(chime) botocore client, removed in botocore 1.37.2;
+    this module uses the C(chime-sdk-voice) client.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+# Note: These examples do not set authentication details, see the AWS Guide for details.
+
+- name: Get one proxy session, as aws chime get-proxy-session does
+  telephony.chime.chime_proxy_session_info:
+    voice_connector_id: abcdef1ghij2klmno3pqr4
+    proxy_session_id: 123a4bc5-67d8-901e-2f3g-h4ghjk56789l
+  register: example_session
+
+- name: List the open proxy sessions of a voice connector
+  telephony.chime.chime_proxy_session_info:
+    voice_connector_id: abcdef1ghij2klmno3pqr4
+    status: Open
+  register: open_sessions
+
+- name: Get several proxy sessions in one task, ten requests at a time
+  telephony.chime.chime_proxy_session_info:
+    voice_connector_id: abcdef1ghij2klmno3pqr4
+    proxy_session_ids:
+      - 123a4bc5-67d8-901e-2f3g-h4ghjk56789l
+      - 2b8a64c3-1f0e-4d7a-9c55-0e3b7f1a2d44
+    max_concurrency: 10
+  register: some_sessions
+
+- name: Check the session before the rollout goes on
+  ansible.builtin.assert:
+    that:
+      - example_session.proxy_session.status == 'Open'
+      - example_session.proxy_session.participants | map(attribute='proxy_phone_number') | unique | length == 1
+      - "'Voice' in example_session.proxy_session.capabilities"
+    fail_msg: "Proxy session {{ example_session.proxy_session.proxy_session_id | default('(missing)') }} is not ready"
+
+- name: Set region and credentials once for this collection and amazon.aws alike
+  module_defaults:
+    group/telephony.chime.aws:
+      region: us-east-1
+  block:
+    - name: List every proxy session of the connector
+      telephony.chime.chime_proxy_session_info:
+        voice_connector_id: abcdef1ghij2klmno3pqr4
+      register: all_sessions
+"""
+
+RETURN = r"""
+proxy_sessions:
+  description:
+    - The proxy sessions found, in the order of O(proxy_session_ids) or as the service lists them.
+    - An empty list when nothing matches, or when the connector does not exist.
+    - Each session has the members of AWS's ProxySession shape that the service sent, in snake_case.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    voice_connector_id:
+      description: The Amazon Chime SDK Voice Connector ID.
+      returned: always
+      type: str
+      sample: abcdef1ghij2klmno3pqr4
+    proxy_session_id:
+      description: The proxy session ID.
+      returned: always
+      type: str
+      sample: 123a4bc5-67d8-901e-2f3g-h4ghjk56789l
+    name:
+      description: The name of the proxy session.
+      returned: when the session has a name
+      type: str
+      sample: Support line
+    status:
+      description: The status of the proxy session, as AWS sends it.
+      returned: always
+      type: str
+      sample: Open
+    expiry_minutes:
+      description: The number of minutes allowed for the proxy session.
+      returned: when the service sends it
+      type: int
+      sample: 60
+    capabilities:
+      description: The proxy session capabilities, V(Voice) and V(SMS).
+      returned: always
+      type: list
+      elements: str
+      sample: ["SMS", "Voice"]
+    created_timestamp:
+      description: When the session was created, in ISO 8601 format.
+      returned: always
+      type: str
+      sample: "2020-04-15T16:10:10.288Z"
+    updated_timestamp:
+      description: When the session was last updated, in ISO 8601 format.
+      returned: when the service sends it
+      type: str
+      sample: "2020-04-15T16:10:10.288Z"
+    ended_timestamp:
+      description: When the session ended, in ISO 8601 format.
+      returned: when the session has ended
+      type: str
+      sample: "2020-04-15T17:10:10.288Z"
+    participants:
+      description: The two participants of the session.
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        phone_number:
+          description: The participant's phone number, in E.164 format.
+          returned: always
+          type: str
+          sample: "+12065550100"
+        proxy_phone_number:
+          description: The participant's proxy phone number, in E.164 format.
+          returned: always
+          type: str
+          sample: "+19135550199"
+    number_selection_behavior:
+      description: The preference for proxy phone number reuse (stickiness) between the same participants across sessions.
+      returned: when the service sends it
+      type: str
+      sample: PreferSticky
+    geo_match_level:
+      description: The preference for matching the country or area code of the proxy phone number with that of the first participant.
+      returned: when the service sends it
+      type: str
+      sample: Country
+    geo_match_params:
+      description: The country and area code for the proxy phone number.
+      returned: when the service sends it
+      type: dict
+      contains:
+        country:
+          description: The country, as two capital letters.
+          returned: always
+          type: str
+          sample: US
+        area_code:
+          description: The area code, as three digits.
+          returned: always
+          type: str
+          sample: "206"
+  sample:
+    - voice_connector_id: abcdef1ghij2klmno3pqr4
+      proxy_session_id: 123a4bc5-67d8-901e-2f3g-h4ghjk56789l
+      status: Open
+      expiry_minutes: 60
+      capabilities: ["SMS", "Voice"]
+      created_timestamp: "2020-04-15T16:10:10.288Z"
+      updated_timestamp: "2020-04-15T16:10:10.288Z"
+      participants:
+        - phone_number: "+12065550100"
+          proxy_phone_number: "+19135550199"
+        - phone_number: "+14015550101"
+          proxy_phone_number: "+19135550199"
+proxy_session:
+  description:
+    - The session asked for with O(proxy_session_id), with the same keys as each item of RV(proxy_sessions).
+    - An empty dict when the session or the connector does not exist.
+  returned: when O(proxy_session_id) is set
+  type: dict
+  sample:
+    voice_connector_id: abcdef1ghij2klmno3pqr4
+    proxy_session_id: 123a4bc5-67d8-901e-2f3g-h4ghjk56789l
+    status: Open
+    expiry_minutes: 60
+    capabilities: ["SMS", "Voice"]
+    created_timestamp: "2020-04-15T16:10:10.288Z"
+    updated_timestamp: "2020-04-15T16:10:10.288Z"
+    participants:
+      - phone_number: "+12065550100"
+        proxy_phone_number: "+19135550199"
+      - phone_number: "+14015550101"
+        proxy_phone_number: "+19135550199"
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.telephony.chime.plugins.module_utils.chime import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils.chime import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils.chime import check_params
+from ansible_collections.telephony.chime.plugins.module_utils.chime import chime_client
+from ansible_collections.telephony.chime.plugins.module_utils.chime import describe_proxy_sessions
+
+
+def main():
+    argument_spec = dict(
+        voice_connector_id=dict(type="str", required=True),
+        proxy_session_id=dict(type="str"),
+        proxy_session_ids=dict(type="list", elements="str"),
+        status=dict(type="str", choices=["Open", "InProgress", "Closed"]),
+        max_concurrency=dict(type="int", default=10),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[["proxy_session_id", "proxy_session_ids", "status"]],
+    )
+
+    try:
+        model = ChimeModel()
+        operation = check_params(model, module.params)
+        notice = model.deprecation(operation)
+        if notice:
+            module.warn(f"{operation} (chime-sdk-voice): {notice}")
+        client = chime_client(module, model, module.params["max_concurrency"])
+        result = describe_proxy_sessions(client, module.params)
+    except AnsibleChimeError as e:
+        module.fail_json_aws_error(e)
+
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
