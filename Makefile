@@ -17,7 +17,7 @@ ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 export ANSIBLE_COLLECTIONS_PATH = $(call TREE,$(PY))
 export PATH := $(call VENV,$(PY))/bin:$(PATH)
 
-.PHONY: help venv tree bootstrap-ansible-test setup units sanity lint test demo clean
+.PHONY: help venv tree $(foreach v,$(PYTHONS),tree-$(v)) bootstrap-ansible-test setup units sanity lint test demo clean
 
 help:
 	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
@@ -35,16 +35,24 @@ $(BUILD)/venv-%/.done: requirements-dev.txt requirements-lint.txt tools/chime_lo
 
 venv: $(foreach v,$(PYTHONS),$(BUILD)/venv-$(v)/.done)
 
-# ansible-test needs ansible_collections/telephony/chime with amazon.aws beside it: symlinks to this
-# checkout and to the amazon.aws that the `ansible` package installed in that venv.
-$(BUILD)/tree-%/.done: $(BUILD)/venv-%/.done
-	mkdir -p $(call TREE,$*)/ansible_collections/telephony $(call TREE,$*)/ansible_collections/amazon
-	ln -sfn $(ROOT) $(call COLLECTION,$*)
-	ln -sfn $$($(call VENV,$*)/bin/python -c 'import ansible_collections.amazon.aws as m, os; print(os.path.dirname(m.__file__))') \
+# ansible-test needs ansible_collections/telephony/chime with amazon.aws beside it. amazon.aws is a
+# symlink to the copy that the `ansible` package installed in that venv. This checkout is copied, not
+# linked: pytest and ansible-test resolve symlinks, and a resolved path outside ansible_collections/
+# is refused. The copy holds what git would commit (tracked and untracked, not ignored) and is
+# refreshed on every run.
+$(BUILD)/tree-%/amazon.done: $(BUILD)/venv-%/.done
+	mkdir -p $(call TREE,$*)/ansible_collections/amazon
+	ln -sfn "$$($(call VENV,$*)/bin/python -c 'import ansible_collections.amazon.aws as m; print(list(m.__path__)[0])')" \
 		$(call TREE,$*)/ansible_collections/amazon/aws
 	touch $@
 
-tree: $(foreach v,$(PYTHONS),$(BUILD)/tree-$(v)/.done)
+$(foreach v,$(PYTHONS),tree-$(v)): tree-%: $(BUILD)/tree-%/amazon.done
+	rm -rf $(call COLLECTION,$*) && mkdir -p $(call COLLECTION,$*)
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - \
+		| tar -xf - -C $(call COLLECTION,$*)
+	git -C $(call COLLECTION,$*) init -q  # its own repository, so that ansible-test lists the copy, not .build's parent
+
+tree: $(foreach v,$(PYTHONS),tree-$(v))
 
 # ansible-test bootstraps pip in its venvs with a get-pip script from a host out of reach here;
 # its own error message says to seed the cache. The stand-in installs pip's wheel from the index.
@@ -59,19 +67,18 @@ bootstrap-ansible-test: venv
 
 setup: venv tree bootstrap-ansible-test
 
-# ansible-test runs from inside the collection tree; ANSIBLE_TEST_CONTENT_ROOT keeps the symlinked path.
-ANSIBLE_TEST = cd $(call COLLECTION,$(1)) && ANSIBLE_TEST_CONTENT_ROOT=$(call COLLECTION,$(1)) \
-	PATH=$(call VENV,$(1))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(call TREE,$(1)) $(call VENV,$(1))/bin/ansible-test
+# ansible-test runs from inside the collection tree.
+ANSIBLE_TEST = cd $(call COLLECTION,$(1)) && PATH=$(call VENV,$(1))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(call TREE,$(1)) $(call VENV,$(1))/bin/ansible-test
 
 units: setup
 	for v in $(PYTHONS); do \
-		echo "== ansible-test units, Python $$v, $$($(call VENV,$$v)/bin/ansible --version | head -1)"; \
+		echo "== ansible-test units, Python $$v, $$($(call VENV,$$v)/bin/python -c "from ansible.release import __version__ as v; print('ansible-core', v)")"; \
 		$(call ANSIBLE_TEST,$$v) units --python $$v --color no; \
 	done
 
 sanity: setup
 	for v in $(PYTHONS); do \
-		echo "== ansible-test sanity, Python $$v, $$($(call VENV,$$v)/bin/ansible --version | head -1)"; \
+		echo "== ansible-test sanity, Python $$v, $$($(call VENV,$$v)/bin/python -c "from ansible.release import __version__ as v; print('ansible-core', v)")"; \
 		$(call ANSIBLE_TEST,$$v) sanity --python $$v --color no --requirements; \
 	done
 

@@ -29,7 +29,6 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler

@@ -27,7 +27,7 @@ description:
     audited and migrated, and passes the deprecation notice of the service model on as a warning.
   - Returns data to C(register); it sets no C(ansible_facts).
 author:
-  - telephony.chime contributors
+  - Telephony Chime maintainers (@telephony-chime)
 options:
   voice_connector_id:
     description:

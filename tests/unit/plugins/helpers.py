@@ -13,8 +13,6 @@ import time
 from botocore.exceptions import StubAssertionError
 from botocore.stub import Stubber
 
-from ansible_collections.telephony.chime.plugins.module_utils import chime
-
 VOICE_CONNECTOR_ID = "abcdef1ghij2klmno3pqr4"
 EXAMPLE_ID = "123a4bc5-67d8-901e-2f3g-h4ghjk56789l"
 

@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils/chime.py through a real chime-sdk-voice client and botocore's Stubber."""
+"""module_utils/chime.py through a real chime-sdk-voice client and botocore's Stubber.
+
+Every request a test expects and every canned response is validated by botocore against AWS's
+chime-sdk-voice model, so a test cannot pass on a call or a response shape AWS would refuse.
+"""
 
 import datetime
 import json
@@ -13,13 +17,40 @@ from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.module_utils import chime
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session_info
-
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SNAKE
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import FakeModule
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import PoolStubber
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
+
+
+@pytest.fixture
+def model():
+    return chime.ChimeModel()
+
+
+@pytest.fixture
+def client(model):
+    """A chime-sdk-voice client built by the module's own chime_client."""
+    return chime.chime_client(FakeModule(), model)
+
+
+@pytest.fixture
+def stubber(client):
+    with Stubber(client) as stub:
+        yield stub
+        stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Record AWSRetry's back-off sleeps instead of sleeping."""
+    recorded = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", recorded.append)
+    return recorded
+
 
 GET = {"VoiceConnectorId": VOICE_CONNECTOR_ID, "ProxySessionId": EXAMPLE_ID}
 
@@ -167,7 +198,9 @@ def test_listing_follows_next_token_over_several_pages(client, stubber):
 
 
 def test_listing_sends_the_status_filter(client, stubber):
-    stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("c", "Closed")]}, list_params(status="Closed"))
+    stubber.add_response(
+        "list_proxy_sessions", {"ProxySessions": [session("c", "Closed")]}, list_params(status="Closed")
+    )
     assert [s["Status"] for s in chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID, "Closed")] == ["Closed"]
 
 
@@ -262,7 +295,9 @@ def test_many_ids_keep_their_order_and_leave_missing_ones_out(client):
             if proxy_session_id in missing:
                 add_error(stub, "get_proxy_session", "NotFoundException", 404, get_params(proxy_session_id))
             else:
-                stub.add_response("get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id))
+                stub.add_response(
+                    "get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id)
+                )
         found = chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids + ["id-001"], max_concurrency=8)
         stub.assert_no_pending_responses()
     assert [s["ProxySessionId"] for s in found] == [i for i in ids if i not in missing]
@@ -274,7 +309,9 @@ def test_the_pool_never_exceeds_its_size(client):
     ids = [f"id-{n}" for n in range(40)]
     with PoolStubber(client) as stub:
         for proxy_session_id in ids:
-            stub.add_response("get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id))
+            stub.add_response(
+                "get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id)
+            )
         chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids, max_concurrency=3)
     assert stub.max_in_flight == 3
 
@@ -286,7 +323,9 @@ def test_one_failing_id_fails_the_whole_request(client, sleeps):
             if proxy_session_id == "id-5":
                 add_error(stub, "get_proxy_session", "ForbiddenException", 403, get_params(proxy_session_id))
             else:
-                stub.add_response("get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id))
+                stub.add_response(
+                    "get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id)
+                )
         with pytest.raises(chime.AnsibleChimeError) as failure:
             chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids, max_concurrency=4)
     assert "id-5" in failure.value.message

@@ -10,7 +10,6 @@ from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.module_utils import chime
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session_info
-
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SNAKE
@@ -166,6 +165,8 @@ def test_ansible_refuses_bad_combinations_before_any_request(run, args, named):
 
 def test_secrets_never_appear_in_the_output(run):
     run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
-    out, _result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, session_token="TOKEN-VALUE-123")
+    out, _result = run(
+        voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, session_token="TOKEN-VALUE-123"
+    )
     assert SECRET not in out
     assert "TOKEN-VALUE-123" not in out
