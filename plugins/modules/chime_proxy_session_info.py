@@ -18,7 +18,7 @@ description:
   - Several ids are fetched at once by a bounded pool of O(max_concurrency) workers sharing one client.
   - Throttling (C(ThrottledClientException)) and transient faults (C(ServiceUnavailableException),
     C(ServiceFailureException)) are retried with jittered exponential back-off, at most 10 attempts and
-    28 seconds of back-off per request. Any request that still fails fails the task; a partial result is never
+    27.75 seconds of back-off per request. Any request that still fails fails the task; a partial result is never
     reported as success.
   - Every option is checked against the constraints of the C(chime-sdk-voice) service model that the installed
     botocore ships, before any request is sent.
