@@ -250,6 +250,7 @@ proxy_session:
         proxy_phone_number: "+19135550199"
 """
 
+from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.telephony.chime.plugins.module_utils.chime import AnsibleChimeError
@@ -278,7 +279,9 @@ def main():
         operation = check_params(model, module.params)
         notice = model.deprecation(operation)
         if notice:
-            module.warn(f"{operation} (chime-sdk-voice): {notice}")
+            # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
+            # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
+            warn(f"{operation} (chime-sdk-voice): {notice}")
         client = chime_client(module, model, module.params["max_concurrency"])
         result = describe_proxy_sessions(client, module.params)
     except AnsibleChimeError as e:
