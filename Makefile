@@ -17,7 +17,7 @@ ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 export ANSIBLE_COLLECTIONS_PATH = $(call TREE,$(PY))
 export PATH := $(call VENV,$(PY))/bin:$(PATH)
 
-.PHONY: help venv tree $(foreach v,$(PYTHONS),tree-$(v)) bootstrap-ansible-test setup units sanity lint test demo clean
+.PHONY: help venv tree integration endpoint-tests demo $(foreach v,$(PYTHONS),tree-$(v)) bootstrap-ansible-test setup units sanity lint test demo clean
 
 help:
 	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
@@ -85,7 +85,41 @@ sanity: setup
 lint: setup
 	ansible-lint --profile production
 
-test: units sanity lint
+DEMO_SEED := tools/chime_local/seeds/demo.yml
+WITH_ENDPOINT = hacking/with_endpoint.sh $(call VENV,$(1))/bin/python $(DEMO_SEED)
+# Dummy credentials: the local endpoint accepts any unless it enforces IAM.
+LOCAL_AWS := AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
+	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+
+# The local endpoint's own tests (backend, validation, faults, IAM, server).
+endpoint-tests: setup
+	$(call VENV,$(PY))/bin/python -m pytest -q -p no:cacheprovider tests/chime_local
+
+# ansible-test integration against the local endpoint, on both ansible-core versions. The module's
+# EXAMPLES are extracted into the target, and the endpoint URL reaches the playbooks through
+# tests/integration/integration_config.yml; both are written in the tree copy only.
+integration: setup
+	for v in $(PYTHONS); do \
+		echo "== ansible-test integration, Python $$v"; \
+		target=$(call COLLECTION,$$v)/tests/integration/targets/chime_proxy_session_info; \
+		$(call VENV,$$v)/bin/python hacking/extract_examples.py plugins/modules/chime_proxy_session_info.py \
+			$$target/tasks/examples.yml; \
+		$(call WITH_ENDPOINT,$$v) bash -c 'echo "chime_endpoint_url: $$CHIME_ENDPOINT_URL" \
+			> $(call COLLECTION,'$$v')/tests/integration/integration_config.yml && \
+			$(call ANSIBLE_TEST,'$$v') integration --python '$$v' --color no'; \
+	done
+
+# The main job: the local endpoint with the demo data, the rollout check playbook, the same query ad hoc.
+demo: tree-$(PY)
+	$(LOCAL_AWS) ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	$(call WITH_ENDPOINT,$(PY)) bash -c '\
+		echo; echo "== ansible-playbook playbooks/proxy_session_check.yml"; \
+		ansible-playbook playbooks/proxy_session_check.yml && \
+		echo && echo "== ansible localhost -m telephony.chime.chime_proxy_session_info (ad hoc)" && \
+		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
+			"voice_connector_id=abcdef1ghij2klmno3pqr4 proxy_session_id=123a4bc5-67d8-901e-2f3g-h4ghjk56789l endpoint_url=$$CHIME_ENDPOINT_URL"'
+
+test: units sanity lint endpoint-tests integration
 
 clean:
 	rm -rf $(BUILD) tests/output
