@@ -103,7 +103,7 @@ def register(server: bool = True) -> None:
     sys.modules[MODULE_NAME] = chimesdkvoice
     setattr(moto, BACKEND_NAME, chimesdkvoice)
     patterns = moto.backend_index.backend_url_patterns
-    if not any(name == BACKEND_NAME for name, _ in patterns):
+    if not any(name == BACKEND_NAME for name, _pattern in patterns):
         patterns.append((BACKEND_NAME, re.compile(URL_PATTERN)))
     if server:
         _werkzeug_app().SIGNING_ALIASES[SIGNING_NAME] = ENDPOINT_PREFIX

@@ -99,7 +99,7 @@ def chime_operation(environ: dict[str, Any]) -> str | None:
     if raw.startswith(("http://", "https://")):
         parts = urlsplit(raw)
         raw = parts.path + (f"?{parts.query}" if parts.query else "")
-    path, _, query = raw.partition("?")
+    path, _sep, query = raw.partition("?")
     found = match_operation(environ.get("REQUEST_METHOD", "GET"), path or "/", query)
     return found[0] if found else "Unknown"
 
@@ -164,7 +164,7 @@ class ChimeLocalApp:
         data = {k: v for k, v in seed.items() if k != "faults"}
         models.register_seed(data)
         applied = 0
-        for _, _, backend in list(models.chimesdkvoice_backends.iter_backends()):
+        for _account, _region, backend in list(models.chimesdkvoice_backends.iter_backends()):
             backend.load_seed(data)
             applied += 1
         if seed.get("faults") is not None:
@@ -382,7 +382,9 @@ class ChimeLocalServer:
             from .iam import bootstrap_admin  # pylint: disable=import-outside-toplevel
 
             bootstrap_admin()
-        self.httpd = make_server(host, port, self.app, threaded=True, request_handler=make_handler(self.app.stats, verbose))
+        self.httpd = make_server(
+            host, port, self.app, threaded=True, request_handler=make_handler(self.app.stats, verbose)
+        )
         self.httpd.daemon_threads = True
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
@@ -430,15 +432,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Local Amazon Chime SDK Voice endpoint (moto + chimesdkvoice).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
-    parser.add_argument("--seed", action="append", default=None, help=f"seed YAML file, repeatable (default {DEFAULT_SEED.name})")
+    parser.add_argument(
+        "--seed", action="append", default=None, help=f"seed YAML file, repeatable (default {DEFAULT_SEED.name})"
+    )
     parser.add_argument("--no-seed", action="store_true", help="start without any seed data")
     parser.add_argument("--latency-ms", type=float, default=None, help="latency added to every Chime request")
-    parser.add_argument("--throttle-share", type=float, default=0.0, help="share (0..1) of Chime requests throttled (429)")
+    parser.add_argument(
+        "--throttle-share", type=float, default=0.0, help="share (0..1) of Chime requests throttled (429)"
+    )
     parser.add_argument("--fail-share", type=float, default=0.0, help="share (0..1) of Chime requests failed")
     parser.add_argument("--fail-status", type=int, default=503, choices=(500, 503), help="status of failed requests")
     parser.add_argument("--fault-seed", type=int, default=None, help="RNG seed for share-based faults")
-    parser.add_argument("--enforce-iam", action="store_true", help="enforce IAM policies (admin keys: GET /_chime_local/iam/admin)")
-    parser.add_argument("--url-file", default=None, help="write the endpoint URL to this file once it accepts connections")
+    parser.add_argument(
+        "--enforce-iam", action="store_true", help="enforce IAM policies (admin keys: GET /_chime_local/iam/admin)"
+    )
+    parser.add_argument(
+        "--url-file", default=None, help="write the endpoint URL to this file once it accepts connections"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 

@@ -125,9 +125,16 @@ def decode_token(token: str) -> tuple[datetime, str]:
         raise BadRequestException("Invalid NextToken.") from err
 
 
+def seed_phone_number(value: Any) -> str:
+    """Seed phone numbers: YAML reads an unquoted +12065550100 as the integer 12065550100."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"+{value}"
+    return str(value)
+
+
 def random_voice_connector_id() -> str:
     alphabet = string.ascii_lowercase + string.digits
-    return "".join(mock_random.choice(alphabet) for _ in range(22))
+    return "".join(mock_random.choice(alphabet) for _attempt in range(22))
 
 
 def _voice_connector_regions() -> list[str]:
@@ -363,7 +370,7 @@ class ChimeSDKVoiceBackend(BaseBackend):
         if session.active:
             self._hold_numbers(session, 1)
         if session.participants:
-            self._sticky[(session.voice_connector_id, frozenset(p for p, _ in session.participants))] = (
+            self._sticky[(session.voice_connector_id, frozenset(p for p, _proxy in session.participants))] = (
                 session.participants[0][1]
             )
 
@@ -672,7 +679,9 @@ class ChimeSDKVoiceBackend(BaseBackend):
                 phone_number_countries=list(
                     proxy.get("PhoneNumberPoolCountries") or proxy.get("PhoneNumberCountries") or ["US"]
                 ),
-                fall_back_phone_number=proxy.get("FallBackPhoneNumber"),
+                fall_back_phone_number=(
+                    seed_phone_number(proxy["FallBackPhoneNumber"]) if proxy.get("FallBackPhoneNumber") else None
+                ),
                 disabled=bool(proxy.get("Disabled", False)),
             )
         return connector_id
@@ -684,7 +693,10 @@ class ChimeSDKVoiceBackend(BaseBackend):
         ended = parse_timestamp(item["EndedTimestamp"]) if item.get("EndedTimestamp") else None
         if status == "Closed" and ended is None:
             ended = updated
-        participants = [(str(p["PhoneNumber"]), str(p["ProxyPhoneNumber"])) for p in item.get("Participants") or []]
+        participants = [
+            (seed_phone_number(p["PhoneNumber"]), seed_phone_number(p["ProxyPhoneNumber"]))
+            for p in item.get("Participants") or []
+        ]
         session = ProxySession(
             voice_connector_id=connector_id,
             proxy_session_id=str(item["ProxySessionId"]),
@@ -731,7 +743,10 @@ class ChimeSDKVoiceBackend(BaseBackend):
                     status=status,
                     expiry_minutes=expiry,
                     capabilities=capabilities,
-                    participants=[(f"+1206{number % 10**7:07d}", proxy_number), (f"+1401{number % 10**7:07d}", proxy_number)],
+                    participants=[
+                        (f"+1206{number % 10**7:07d}", proxy_number),
+                        (f"+1401{number % 10**7:07d}", proxy_number),
+                    ],
                     created=created,
                     ended=created if status == "Closed" else None,
                 )
