@@ -1,0 +1,256 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fault and latency rehearsal: share, count, per-operation, latency, stats and max concurrency."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from chime_helpers import DEMO_CONNECTOR
+from chime_helpers import EXAMPLE_SESSION
+from chime_helpers import MODEL
+from chime_helpers import Control
+from chime_local.faults import FaultConfig
+from chime_local.faults import FaultConfigError
+from chime_local.faults import FaultInjector
+
+
+def _get(client: Any) -> str:
+    """GetProxySession on the example; returns "ok" or the error code."""
+    try:
+        client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+    except ClientError as err:
+        return str(err.response["Error"]["Code"])
+    return "ok"
+
+
+def _list(client: Any) -> str:
+    try:
+        client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR)
+    except ClientError as err:
+        return str(err.response["Error"]["Code"])
+    return "ok"
+
+
+# ------------------------------------------------------------------ unit level
+def test_count_rules_fire_exactly_n_times_in_order() -> None:
+    injector = FaultInjector(
+        FaultConfig.from_dict(
+            {"rules": [{"action": "throttle", "count": 2}, {"action": "fail", "status": 500, "count": 1}]}
+        )
+    )
+    outcomes = [injector.decide("GetProxySession").error_type for _attempt in range(5)]
+    assert outcomes == ["ThrottledClientException"] * 2 + ["ServiceFailureException", None, None]
+    assert [r["remaining"] for r in injector.snapshot()["rules"]] == [0, 0]
+
+
+def test_share_is_seeded_and_roughly_right() -> None:
+    config = {"seed": 42, "rules": [{"action": "fail", "share": 0.3}]}
+    runs = []
+    for _attempt in range(2):
+        injector = FaultInjector(FaultConfig.from_dict(config))
+        runs.append([injector.decide("ListProxySessions").status for _attempt in range(2000)])
+    assert runs[0] == runs[1]
+    assert 500 < runs[0].count(503) < 700
+    never = FaultInjector(FaultConfig.from_dict({"rules": [{"action": "throttle", "share": 0}]}))
+    assert all(never.decide("X").status is None for _attempt in range(100))
+
+
+def test_operations_filter_and_delay_rules() -> None:
+    injector = FaultInjector(
+        FaultConfig.from_dict(
+            {
+                "latency_ms": 5,
+                "rules": [
+                    {"action": "delay", "latency_ms": 20, "operations": ["ListProxySessions"]},
+                    {"action": "throttle", "operations": "GetProxySession"},
+                ],
+            }
+        )
+    )
+    listing = injector.decide("ListProxySessions")
+    assert listing.status is None and listing.latency_s == pytest.approx(0.025)
+    getting = injector.decide("GetProxySession")
+    assert getting.status == 429 and getting.latency_s == pytest.approx(0.005)
+
+
+def test_injected_errors_match_the_model() -> None:
+    injector = FaultInjector(
+        FaultConfig.from_dict(
+            {
+                "rules": [
+                    {"action": "throttle", "count": 1},
+                    {"action": "fail", "status": 500, "count": 1},
+                    {"action": "fail", "count": 1},
+                ]
+            }
+        )
+    )
+    for _attempt in range(3):
+        decision = injector.decide("GetProxySession")
+        assert MODEL.shape_for(decision.error_type).metadata["error"]["httpStatusCode"] == decision.status
+        assert decision.error_code in MODEL.shape_for("ErrorCode").enum
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"rules": [{"action": "explode"}]},
+        {"rules": [{"action": "throttle", "share": 1.5}]},
+        {"rules": [{"action": "throttle", "count": -1}]},
+        {"rules": [{"action": "fail", "status": 502}]},
+        {"rules": [{"action": "delay"}]},
+        {"rules": [{"action": "throttle", "typo": 1}]},
+        {"latency": 5},
+        {"latency_ms": -1},
+    ],
+)
+def test_invalid_configs_are_refused(config: dict[str, Any]) -> None:
+    with pytest.raises(FaultConfigError):
+        FaultConfig.from_dict(config)
+
+
+# -------------------------------------------------------------- on the server
+def test_count_then_recovery(control: Control, client: Any) -> None:
+    control.ok(
+        "PUT",
+        "faults",
+        {
+            "rules": [
+                {"action": "throttle", "count": 2},
+                {"action": "fail", "status": 503, "count": 1},
+                {"action": "fail", "status": 500, "count": 1},
+            ]
+        },
+    )
+    outcomes = [_get(client) for _attempt in range(5)]
+    assert outcomes == ["ThrottledClientException"] * 2 + [
+        "ServiceUnavailableException",
+        "ServiceFailureException",
+        "ok",
+    ]
+    assert [r["remaining"] for r in control.ok("GET", "faults")["rules"]] == [0, 0, 0]
+    stats = control.ok("GET", "stats")
+    assert stats["operations"]["GetProxySession"]["outcomes"] == {
+        "ThrottledClientException": 2,
+        "ServiceUnavailableException": 1,
+        "ServiceFailureException": 1,
+        "ok": 1,
+    }
+    assert stats["injected"] == {
+        "ThrottledClientException": 2,
+        "ServiceUnavailableException": 1,
+        "ServiceFailureException": 1,
+    }
+
+
+def test_status_codes_on_the_wire(control: Control, client: Any) -> None:
+    control.ok(
+        "PUT", "faults", {"rules": [{"action": "throttle", "count": 1}, {"action": "fail", "status": 500, "count": 1}]}
+    )
+    codes = []
+    for _attempt in range(2):
+        with pytest.raises(ClientError) as excinfo:
+            client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+        codes.append(excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"])
+    assert codes == [429, 500]
+
+
+def test_per_operation_faults(control: Control, client: Any) -> None:
+    control.ok("PUT", "faults", {"rules": [{"action": "throttle", "operations": ["ListProxySessions"]}]})
+    assert [_get(client), _list(client), _get(client), _list(client)] == [
+        "ok",
+        "ThrottledClientException",
+        "ok",
+        "ThrottledClientException",
+    ]
+    control.ok("DELETE", "faults")
+    assert _list(client) == "ok"
+    assert control.ok("GET", "faults")["rules"] == []
+
+
+def test_share_on_the_server_is_reproducible(control: Control, client: Any) -> None:
+    runs = []
+    for _attempt in range(2):
+        control.ok("PUT", "faults", {"seed": 7, "rules": [{"action": "throttle", "share": 0.5}]})
+        runs.append([_get(client) for _attempt in range(40)])
+    assert runs[0] == runs[1]
+    assert 8 <= runs[0].count("ThrottledClientException") <= 32
+
+
+def test_other_services_and_control_calls_are_not_faulted(control: Control, make_client: Any) -> None:
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    control.ok("PUT", "faults", {"rules": [{"action": "fail"}]})
+    sts = boto3.client("sts", endpoint_url=control.url, region_name="us-east-1")
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    assert _get(make_client()) == "ServiceUnavailableException"
+    assert control.ok("GET", "stats")["total"] == 1
+
+
+def test_latency_is_applied_concurrently_and_max_in_flight_is_reported(control: Control, make_client: Any) -> None:
+    control.ok("PUT", "faults", {"latency_ms": 300})
+    clients = [make_client() for _attempt in range(5)]
+    barrier = threading.Barrier(len(clients))
+    durations: list[float] = []
+
+    def work(client: Any) -> None:
+        barrier.wait()
+        started = time.monotonic()
+        assert _get(client) == "ok"
+        durations.append(time.monotonic() - started)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    assert min(durations) >= 0.3
+    assert elapsed < 0.3 * len(clients) * 0.6, "latency must not serialise requests"
+    stats = control.ok("GET", "stats")
+    assert stats["max_in_flight"] == 5 and stats["in_flight"] == 0
+    assert control.ok("DELETE", "stats")["max_in_flight"] == 0
+
+
+def test_max_in_flight_proves_a_pool_bound(control: Control, make_client: Any) -> None:
+    control.ok("PUT", "faults", {"rules": [{"action": "delay", "latency_ms": 30, "operations": ["GetProxySession"]}]})
+    pool = 3
+    clients = [make_client() for _attempt in range(pool)]
+
+    def work(client: Any) -> None:
+        for _attempt in range(4):
+            assert _get(client) == "ok"
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stats = control.ok("GET", "stats")
+    assert stats["operations"]["GetProxySession"]["total"] == pool * 4
+    assert 2 <= stats["max_in_flight"] <= pool
+
+
+def test_bad_fault_config_over_http(control: Control) -> None:
+    status, payload = control.call("PUT", "faults", {"rules": [{"action": "throttle", "share": 2}]})
+    assert status == 400 and "share" in payload["error"]
+    status, payload = control.call("PUT", "faults", raw=b"not json")
+    assert status == 400
+
+
+def test_seed_faults_section(control: Control, client: Any) -> None:
+    control.ok(
+        "POST", "seed", raw=b"faults:\n  rules:\n    - {action: throttle, count: 1, operations: [GetProxySession]}\n"
+    )
+    assert [_get(client), _get(client)] == ["ThrottledClientException", "ok"]
+
+
+def test_unknown_control_endpoint(control: Control) -> None:
+    status, payload = control.call("GET", "nothing-here")
+    assert status == 404 and "no control endpoint" in payload["error"]

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""IAM enforcement (--enforce-iam): chime:<Operation> actions, allow and deny."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Iterator
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from chime_helpers import DEMO_CONNECTOR
+from chime_helpers import DEMO_SEED
+from chime_helpers import EXAMPLE_SESSION
+from chime_helpers import NO_RETRY
+from chime_helpers import Control
+from chime_helpers import ServerProcess
+from chime_local import iam
+
+
+@pytest.fixture(scope="module")
+def iam_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    proc = ServerProcess(tmp_path_factory.mktemp("iam"), "--seed", str(DEMO_SEED), "--enforce-iam")
+    yield proc.url
+    assert proc.stop() == 0
+
+
+def _client(url: str, principal: dict[str, str]) -> Any:
+    return boto3.client(
+        "chime-sdk-voice",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=principal["AccessKeyId"],
+        aws_secret_access_key=principal["SecretAccessKey"],
+        config=NO_RETRY,
+    )
+
+
+def _denied(call: Any) -> dict[str, Any]:
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    return excinfo.value.response
+
+
+def test_allowed_principal_can_get_and_list_only(iam_server: str) -> None:
+    reader = iam.create_principal(iam_server, "reader", iam.chime_policy("GetProxySession", "ListProxySessions"))
+    client = _client(iam_server, reader)
+    session = client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)["ProxySession"]
+    assert session["ProxySessionId"] == EXAMPLE_SESSION
+    assert client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR, Status="Open", MaxResults=1)["ProxySessions"]
+    response = _denied(
+        lambda: client.delete_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+    )
+    assert response["Error"]["Code"] == "AccessDeniedException"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "chime:DeleteProxySession" in response["Error"]["Message"]
+
+
+def test_principal_without_policy_is_denied(iam_server: str) -> None:
+    client = _client(iam_server, iam.create_principal(iam_server, "nobody", None))
+    for call in (
+        lambda: client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION),
+        lambda: client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR),
+    ):
+        response = _denied(call)
+        assert response["Error"]["Code"] == "AccessDeniedException"
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert "user/nobody is not authorized to perform: chime:" in response["Error"]["Message"]
+
+
+def test_explicit_deny_wins(iam_server: str) -> None:
+    policy = iam.chime_policy("GetProxySession", "ListProxySessions")
+    policy["Statement"].append(iam.chime_policy("GetProxySession", effect="Deny")["Statement"][0])
+    client = _client(iam_server, iam.create_principal(iam_server, "denied", policy))
+    assert client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR)["ProxySessions"]
+    response = _denied(
+        lambda: client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+    )
+    assert response["Error"]["Code"] == "AccessDeniedException"
+
+
+def test_unknown_keys_and_the_admin(iam_server: str) -> None:
+    stranger = {"AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+    response = _denied(lambda: _client(iam_server, stranger).list_voice_connectors())
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "UnrecognizedClientException",
+        403,
+    )
+    admin = iam.admin_credentials(iam_server)
+    assert admin == iam.admin_credentials(iam_server)  # stable across calls
+    assert _client(iam_server, admin).list_voice_connectors()["VoiceConnectors"]
+
+
+def test_admin_endpoint_is_off_without_enforcement(control: Control) -> None:
+    status, payload = control.call("GET", "iam/admin")
+    assert status == 404 and "--enforce-iam" in payload["error"]
