@@ -27,7 +27,7 @@ DOCS_HTML = $(BUILD)/docs-html
 EE_CONTEXT = $(BUILD)/ee-context
 EE_INTROSPECT = $(BUILD)/ee-introspect
 # The collections that the `ansible` package ships, amazon.aws among them (evaluated in recipes).
-RELEASE_SITE_PACKAGES = $$($(RELEASE_BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+RELEASE_SITE_PACKAGES = $$($(RELEASE_BIN)/python -c 'import os, sysconfig; print(os.path.realpath(sysconfig.get_paths()["purelib"]))')
 # The installed copy and amazon.aws, nothing else: not the checkout, not the tree copy.
 INSTALLED_ENV = $(RELEASE_ENV) ANSIBLE_COLLECTIONS_PATH=$(INSTALLED):$(RELEASE_SITE_PACKAGES)
 RELEASE_PLAYBOOK = env PATH=$(RELEASE_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(INSTALLED):$(RELEASE_SITE_PACKAGES) \
@@ -52,9 +52,10 @@ changelog-lint: venv
 
 # The checkout itself, as git would commit it, with amazon.aws from the venv for the references to its doc
 # fragments. GIT_CEILING_DIRECTORIES: antsibull-docs copies each collection with `git ls-files` when it sits in
-# a git work tree, and amazon.aws in .build/venv-3.11 sits in this one, ignored, so it would be copied empty.
+# a git work tree, and amazon.aws in .build/venv-3.11 sits in this one, ignored, so it would be copied empty;
+# git must not look for a repository above site-packages.
 docs-lint: venv
-	cd $(ROOT) && $(RELEASE_ENV) ANSIBLE_COLLECTIONS_PATH=$(RELEASE_SITE_PACKAGES) GIT_CEILING_DIRECTORIES=$(ROOT) \
+	cd $(ROOT) && sp=$(RELEASE_SITE_PACKAGES) && $(RELEASE_ENV) ANSIBLE_COLLECTIONS_PATH=$$sp GIT_CEILING_DIRECTORIES=$$sp \
 		antsibull-docs lint-collection-docs \
 		--plugin-docs --check-extra-docs-refs --validate-collection-refs dependent \
 		--disallow-unknown-collection-refs $(ROOT)
