@@ -5,7 +5,7 @@
 #   docs-lint           antsibull-docs lint-collection-docs over module docs, extra docs and links
 #   docs-html           the collection's docs site, built offline with Sphinx, warnings as errors: .build/docs-html
 #   dist                ansible-galaxy collection build: .build/dist/telephony-chime-VERSION.tar.gz
-#   dist-check          the tarball holds what a release needs and nothing local (list: .build/dist/files.txt)
+#   dist-check          the tarball holds what a release needs and nothing local (list: .build/dist-files.txt)
 #   release-installed   the tarball installed into an empty .build/installed; ansible-doc and a playbook use that copy
 #   ee-context          ansible-builder create on examples/execution-environment.yml: .build/ee-context, and the
 #                       collection's Python and system requirements found by ansible-builder's introspection
@@ -81,7 +81,7 @@ dist: venv
 	cd $(ROOT) && $(RELEASE_ENV) ansible-galaxy collection build $(ROOT) --output-path $(DIST_DIR)
 
 dist-check: dist
-	$(RELEASE_CHECK) tarball $(TARBALL) --list $(DIST_DIR)/files.txt
+	$(RELEASE_CHECK) tarball $(TARBALL) --list $(BUILD)/dist-files.txt
 
 # The installed copy must carry a FILES.json that matches it, document its module, and run a playbook.
 release-installed: dist-check
