@@ -25,7 +25,8 @@ help:
 	@echo "make setup  only build the virtual environments and the ansible_collections trees"
 
 # One virtual environment per Python, from the package index.
-$(BUILD)/venv-%/.done: requirements-dev.txt requirements-lint.txt tools/chime_local/requirements.txt
+$(BUILD)/venv-3.11/.done: requirements-lint.txt
+$(BUILD)/venv-%/.done: requirements-dev.txt tools/chime_local/requirements.txt
 	rm -rf $(call VENV,$*)
 	$(PYTHON_$*) -m venv $(call VENV,$*)
 	$(call VENV,$*)/bin/python -m pip install -q --upgrade pip
@@ -119,7 +120,9 @@ demo: tree-$(PY)
 		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
 			"voice_connector_id=abcdef1ghij2klmno3pqr4 proxy_session_id=123a4bc5-67d8-901e-2f3g-h4ghjk56789l endpoint_url=$$CHIME_ENDPOINT_URL"'
 
-test: units sanity lint endpoint-tests integration
+test: units sanity lint endpoint-tests integration release-checks
+
+include hacking/release.mk
 
 clean:
 	rm -rf $(BUILD) tests/output
