@@ -96,18 +96,12 @@ LOCAL_AWS := AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrX
 endpoint-tests: setup
 	$(call VENV,$(PY))/bin/python -m pytest -q -p no:cacheprovider tests/chime_local
 
-# ansible-test integration against the local endpoint, on both ansible-core versions. The module's
-# EXAMPLES are extracted into the target, and the endpoint URL reaches the playbooks through
-# tests/integration/integration_config.yml; both are written in the tree copy only.
+# ansible-test integration against the local endpoint, on both ansible-core versions
+# (hacking/run_integration.sh: one endpoint per target, the IAM target's with IAM enforced).
 integration: setup
 	for v in $(PYTHONS); do \
 		echo "== ansible-test integration, Python $$v"; \
-		target=$(call COLLECTION,$$v)/tests/integration/targets/chime_proxy_session_info; \
-		$(call VENV,$$v)/bin/python hacking/extract_examples.py plugins/modules/chime_proxy_session_info.py \
-			$$target/tasks/examples.yml; \
-		$(call WITH_ENDPOINT,$$v) bash -c 'echo "chime_endpoint_url: $$CHIME_ENDPOINT_URL" \
-			> $(call COLLECTION,'$$v')/tests/integration/integration_config.yml && \
-			$(call ANSIBLE_TEST,'$$v') integration --python '$$v' --color no'; \
+		hacking/run_integration.sh $$v; \
 	done
 
 # The main job: the local endpoint with the demo data, the rollout check playbook, the same query ad hoc.
