@@ -94,7 +94,10 @@ LOCAL_AWS := AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrX
 
 # The local endpoint's own tests (backend, validation, faults, IAM, server).
 endpoint-tests: setup
-	$(call VENV,$(PY))/bin/python -m pytest -q -p no:cacheprovider tests/chime_local
+	for v in $(PYTHONS); do \
+		echo "== local endpoint tests, Python $$v"; \
+		$(call VENV,$$v)/bin/python -m pytest -q -p no:cacheprovider tests/chime_local; \
+	done
 
 # ansible-test integration against the local endpoint, on both ansible-core versions
 # (hacking/run_integration.sh: one endpoint per target, the IAM target's with IAM enforced).
