@@ -10,11 +10,13 @@ Helpers follow amazon.aws: an error handler outside, AWSRetry.jittered_backoff i
 """
 
 import datetime
+import functools
 import re
 from concurrent.futures import FIRST_EXCEPTION
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import Iterable
 from typing import List
@@ -52,12 +54,29 @@ RETRY_CODES = ["ThrottledClientException", "ServiceUnavailableException", "Servi
 RETRY_ATTEMPTS = 10
 RETRY_DELAY = 0.25
 RETRY_MAX_DELAY = 5.0
-chime_retry = AWSRetry.jittered_backoff(
-    retries=RETRY_ATTEMPTS,
-    delay=RETRY_DELAY,
-    max_delay=RETRY_MAX_DELAY,
-    catch_extra_error_codes=RETRY_CODES,
-)
+
+
+def chime_retry(func: Callable[..., Any]) -> Callable[..., Any]:
+    """AWSRetry.jittered_backoff with the settings above, with back-off state of its own for every call.
+
+    AWSRetry.jittered_backoff keeps one BackoffIterator per decorated function, and each retry loop resets and
+    doubles that one delay. The threads of get_proxy_sessions share the decorated function, so they would
+    lengthen each other's back-off (up to 9 x 5 = 45 seconds for a request instead of 27.75) or cut it short.
+    A fresh decorator per call costs microseconds and keeps each request's back-off its own.
+    """
+
+    @functools.wraps(func)
+    def retrying(*args: Any, **kwargs: Any) -> Any:
+        backoff = AWSRetry.jittered_backoff(
+            retries=RETRY_ATTEMPTS,
+            delay=RETRY_DELAY,
+            max_delay=RETRY_MAX_DELAY,
+            catch_extra_error_codes=RETRY_CODES,
+        )
+        return backoff(func)(*args, **kwargs)
+
+    return retrying
+
 
 # Which member of which operation's input each module option is sent as.
 OPTION_MEMBERS = {
