@@ -68,7 +68,7 @@ def keepalive(url: str, connector: str, session_id: str, count: str) -> Dict[str
     chime = client(url)
     chime.get_proxy_session(VoiceConnectorId=connector, ProxySessionId=session_id)  # opens the connection
     times = []
-    for _ in range(int(count)):
+    for _request in range(int(count)):
         start = time.perf_counter()
         chime.get_proxy_session(VoiceConnectorId=connector, ProxySessionId=session_id)
         times.append(time.perf_counter() - start)

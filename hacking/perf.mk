@@ -1,0 +1,30 @@
+# Benchmarks of telephony.chime.chime_proxy_session_info against the AWS CLI and plain boto3, included by the
+# Makefile (BUILD, VENV, PYTHON_3.11 and tree-3.11 come from there). See docs/performance.md.
+#
+#   bench        the full run: medians of 5 runs, 500 ids, 10,000 sessions listed, pool sizes 1 to 50, fault
+#                rehearsal at full size (about 12 minutes on 2 cores); prints the table docs/performance.md shows
+#   bench-smoke  the same program at small sizes, one run each (about 1.5 minutes): checks counts, request numbers,
+#                ids each once, max_in_flight and the fault rehearsal, not timings; part of `make test`
+#
+# BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--only many --runs 3"`.
+
+PERF_PY := 3.11
+AWSCLI_VENV := $(BUILD)/venv-awscli
+BENCH = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench.py --python $(call VENV,$(PERF_PY))/bin/python \
+	--tree $(call TREE,$(PERF_PY)) --awscli $(AWSCLI_VENV)/bin/aws
+BENCH_ARGS ?=
+
+.PHONY: bench bench-smoke
+
+# The AWS CLI in a venv of its own, pinned: it ships its own botocore and must not touch the collection's.
+$(AWSCLI_VENV)/.done: tests/perf/requirements-awscli.txt
+	rm -rf $(AWSCLI_VENV)
+	$(PYTHON_$(PERF_PY)) -m venv $(AWSCLI_VENV)
+	$(AWSCLI_VENV)/bin/python -m pip install -q -r tests/perf/requirements-awscli.txt
+	touch $@
+
+bench: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
+	$(BENCH) $(BENCH_ARGS)
+
+bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
+	$(BENCH) --smoke $(BENCH_ARGS)
