@@ -3,8 +3,9 @@
 #
 #   bench        the full run: medians of 5 runs, 500 ids, 10,000 sessions listed, pool sizes 1 to 50, fault
 #                rehearsal at full size (about 12 minutes on 2 cores); prints the table docs/performance.md shows
-#   bench-smoke  the same program at small sizes, one run each (about 1.5 minutes): checks counts, request numbers,
-#                ids each once, max_in_flight and the fault rehearsal, not timings; part of `make test`
+#   bench-smoke  the same program at small sizes, one run each (about 65 s; 80 s with a fresh AWS CLI venv):
+#                checks counts, request numbers, ids each once, max_in_flight and the fault rehearsal, not
+#                timings; part of `make test`
 #
 # BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--only many --runs 3"`.
 
