@@ -117,9 +117,10 @@ demo: tree-$(PY)
 		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
 			"voice_connector_id=abcdef1ghij2klmno3pqr4 proxy_session_id=123a4bc5-67d8-901e-2f3g-h4ghjk56789l endpoint_url=$$CHIME_ENDPOINT_URL"'
 
-test: units sanity lint endpoint-tests integration release-checks
+test: units sanity lint endpoint-tests integration release-checks bench-smoke
 
 include hacking/release.mk
+include hacking/perf.mk
 
 clean:
 	rm -rf $(BUILD) tests/output

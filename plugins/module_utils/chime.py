@@ -225,14 +225,23 @@ def _get_proxy_session(client, voice_connector_id: str, proxy_session_id: str) -
     ]
 
 
+def _naming(what: str, call: Callable[..., Any], *args: Any) -> Any:
+    """Run an API helper; if it fails, say which session or connector the failure was about."""
+    try:
+        return call(*args)
+    except AnsibleChimeError as e:
+        raise AnsibleChimeError(message=f"{e.message} {what}", exception=e.exception) from e.exception
+
+
 def get_proxy_session(client, voice_connector_id: str, proxy_session_id: str) -> Optional[Dict[str, Any]]:
     """One proxy session as the service sends it; None when the session or the connector does not exist."""
-    try:
-        return _get_proxy_session(client, voice_connector_id, proxy_session_id)
-    except AnsibleChimeError as e:
-        raise AnsibleChimeError(
-            message=f"{e.message} {proxy_session_id} of voice connector {voice_connector_id}", exception=e.exception
-        ) from e.exception
+    return _naming(
+        f"{proxy_session_id} of voice connector {voice_connector_id}",
+        _get_proxy_session,
+        client,
+        voice_connector_id,
+        proxy_session_id,
+    )
 
 
 @chime_retry
@@ -267,12 +276,7 @@ def _list_proxy_sessions(client, voice_connector_id: str, status: Optional[str])
 
 def list_proxy_sessions(client, voice_connector_id: str, status: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every proxy session of a connector (optionally of one status); [] when the connector does not exist."""
-    try:
-        return _list_proxy_sessions(client, voice_connector_id, status)
-    except AnsibleChimeError as e:
-        raise AnsibleChimeError(
-            message=f"{e.message} of voice connector {voice_connector_id}", exception=e.exception
-        ) from e.exception
+    return _naming(f"of voice connector {voice_connector_id}", _list_proxy_sessions, client, voice_connector_id, status)
 
 
 def get_proxy_sessions(

@@ -64,7 +64,7 @@ options:
     default: 10
 notes:
   - Needs the IAM actions C(chime:GetProxySession) (one or several IDs) and C(chime:ListProxySessions)
-    (listing); see the collection's C(docs/iam.md).
+    (listing); see R(IAM permissions,ansible_collections.telephony.chime.docsite.iam) for a minimal policy.
   - Participant phone numbers are returned as the service sends them. AWS's model marks them as sensitive;
     set C(no_log) on the task where task output is shared.
   - Timestamps are returned as the ISO 8601 strings the service sends.
