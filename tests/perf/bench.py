@@ -257,6 +257,17 @@ EVERY_ID_IN_ORDER = {
     },
 }
 
+EVERY_SESSION_ONCE = {
+    "name": "every session once",
+    "ansible.builtin.assert": {
+        "that": [
+            "listed.proxy_sessions | length == size",
+            "listed.proxy_sessions | map(attribute='proxy_session_id') | unique | length == size",
+        ],
+        "quiet": True,
+    },
+}
+
 
 def get_ids(count: int) -> List[str]:
     return [f"get-{n:05d}" for n in range(count)]
@@ -642,16 +653,7 @@ class Bench:
         self.passed(f"{size} sessions listed with exactly {pages} ListProxySessions requests, each once")
         static_file = self.work / "sessions.json"
         static_file.write_text(json.dumps(sessions), encoding="utf-8")
-        verify = {
-            "name": "every session once",
-            "ansible.builtin.assert": {
-                "that": [
-                    "listed.proxy_sessions | length == size",
-                    "listed.proxy_sessions | map(attribute='proxy_session_id') | unique | length == size",
-                ],
-                "quiet": True,
-            },
-        }
+        verify = EVERY_SESSION_ONCE
         real_task = {
             "name": "list",
             "telephony.chime.chime_proxy_session_info": {
@@ -870,16 +872,7 @@ class Bench:
             },
             "register": "listed",
         }
-        list_verify = {
-            "name": "every session once",
-            "ansible.builtin.assert": {
-                "that": [
-                    "listed.proxy_sessions | length == size",
-                    "listed.proxy_sessions | map(attribute='proxy_session_id') | unique | length == size",
-                ],
-                "quiet": True,
-            },
-        }
+        list_verify = EVERY_SESSION_ONCE
         result = self.ok(self.playbook("failing_pages", [list_task, list_verify], {"size": size}), "listing with 5xx")
         seen = self.requests("ListProxySessions")
         self.endpoint.faults()
