@@ -37,6 +37,8 @@ from typing import List
 from typing import Optional
 from typing import Sequence
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BUILD = ROOT / ".build"
@@ -276,23 +278,15 @@ def get_ids(count: int) -> List[str]:
 # ----------------------------------------------------------------------------------------- recorder
 
 
-DEMO_REPLY = json.dumps(
-    {
-        "ProxySession": {
-            "VoiceConnectorId": DEMO_CONNECTOR,
-            "ProxySessionId": DEMO_SESSION,
-            "Status": "Open",
-            "ExpiryMinutes": 60,
-            "Capabilities": ["SMS", "Voice"],
-            "CreatedTimestamp": "2020-04-15T16:10:10.288Z",
-            "UpdatedTimestamp": "2020-04-15T16:10:10.288Z",
-            "Participants": [
-                {"PhoneNumber": "+12065550100", "ProxyPhoneNumber": "+19135550199"},
-                {"PhoneNumber": "+14015550101", "ProxyPhoneNumber": "+19135550199"},
-            ],
-        }
-    }
-).encode()
+def demo_reply() -> bytes:
+    """The GetProxySession body for the AWS example session, as the local endpoint's demo seed holds it."""
+    seed = yaml.safe_load((ROOT / "tools" / "chime_local" / "seeds" / "demo.yml").read_text(encoding="utf-8"))
+    connector = next(c for c in seed["voice_connectors"] if c["VoiceConnectorId"] == DEMO_CONNECTOR)
+    session = next(s for s in connector["ProxySessions"] if s["ProxySessionId"] == DEMO_SESSION)
+    return json.dumps({"ProxySession": {"VoiceConnectorId": DEMO_CONNECTOR, **session}}).encode()
+
+
+DEMO_REPLY = demo_reply()
 
 
 class Recorder:
