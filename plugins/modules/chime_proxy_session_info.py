@@ -16,10 +16,14 @@ description:
     session of the connector, optionally only those of one O(status).
   - Sessions that do not exist, and a connector that does not exist, give an empty result, not a failure.
   - Several ids are fetched at once by a bounded pool of O(max_concurrency) workers sharing one client.
-  - Throttling (C(ThrottledClientException)) and transient faults (C(ServiceUnavailableException),
-    C(ServiceFailureException)) are retried with jittered exponential back-off, at most 10 attempts and
-    27.75 seconds of back-off per request. Any request that still fails fails the task; a partial result is never
-    reported as success.
+  - Every request goes through one retry layer. Throttling and server faults (C(ThrottledClientException),
+    C(ServiceUnavailableException), C(ServiceFailureException), the standard throttling codes, and any HTTP 429,
+    500, 502, 503 or 504 answer, a gateway's HTML page included) are retried with jittered exponential back-off,
+    at most 10 attempts and 27.75 seconds of back-off per request. Connection errors (refused, reset, closed
+    before a response, timed out) get 3 quick attempts. Errors that retrying cannot fix (400, 401, 403) fail at
+    once. See R(Failures and retries,ansible_collections.telephony.chime.docsite.failures).
+  - A listing whose service sends the same C(NextToken) twice fails the task instead of listing forever.
+  - Any request that still fails fails the task; a partial result is never reported as success.
   - Every option is checked against the constraints of the C(chime-sdk-voice) service model that the installed
     botocore ships, before any request is sent.
   - AWS ended support for Amazon Chime SDK proxy sessions on 2026-04-07 and marks these operations as
@@ -56,12 +60,6 @@ options:
       - Mutually exclusive with O(proxy_session_id) and O(proxy_session_ids).
     type: str
     choices: ['Open', 'InProgress', 'Closed']
-  max_concurrency:
-    description:
-      - The most requests in flight at once when fetching several O(proxy_session_ids).
-      - Between 1 and 100.
-    type: int
-    default: 10
 notes:
   - Needs the IAM actions C(chime:GetProxySession) (one or several IDs) and C(chime:ListProxySessions)
     (listing); see R(IAM permissions,ansible_collections.telephony.chime.docsite.iam) for a minimal policy.
@@ -71,6 +69,7 @@ notes:
   - The same operations were in the legacy C(chime) botocore client, removed in botocore 1.37.2;
     this module uses the C(chime-sdk-voice) client.
 extends_documentation_fragment:
+  - telephony.chime.concurrency
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -253,11 +252,49 @@ proxy_session:
 from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.telephony.chime.plugins.module_utils.chime import AnsibleChimeError
-from ansible_collections.telephony.chime.plugins.module_utils.chime import ChimeModel
-from ansible_collections.telephony.chime.plugins.module_utils.chime import check_params
-from ansible_collections.telephony.chime.plugins.module_utils.chime import chime_client
-from ansible_collections.telephony.chime.plugins.module_utils.chime import describe_proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_session
+from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import list_proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import normalize_proxy_session
+from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
+
+# Which member of which operation's input each option is sent as: the model's rules for that member apply.
+OPTION_MEMBERS = {
+    "voice_connector_id": ("GetProxySession", "VoiceConnectorId"),
+    "proxy_session_id": ("GetProxySession", "ProxySessionId"),
+    "proxy_session_ids": ("GetProxySession", "ProxySessionId"),
+    "status": ("ListProxySessions", "Status"),
+}
+
+
+def operation_for(params):
+    """The operation the options call for: GetProxySession for ids, ListProxySessions otherwise."""
+    if params["proxy_session_id"] is None and params["proxy_session_ids"] is None:
+        return "ListProxySessions"
+    return "GetProxySession"
+
+
+def gather(client, params):
+    """The module's result: proxy_sessions always, proxy_session for a single id."""
+    voice_connector_id = params["voice_connector_id"]
+    if params["proxy_session_id"] is not None:
+        found = get_proxy_session(client, voice_connector_id, params["proxy_session_id"])
+        session = normalize_proxy_session(found) if found else {}
+        return {"proxy_sessions": [session] if session else [], "proxy_session": session}
+    if params["proxy_session_ids"] is not None:
+        sessions = get_proxy_sessions(
+            client, voice_connector_id, params["proxy_session_ids"], params["max_concurrency"]
+        )
+    else:
+        sessions = list_proxy_sessions(client, voice_connector_id, params["status"])
+    return {"proxy_sessions": [normalize_proxy_session(s) for s in sessions]}
 
 
 def main():
@@ -266,24 +303,29 @@ def main():
         proxy_session_id=dict(type="str"),
         proxy_session_ids=dict(type="list", elements="str"),
         status=dict(type="str", choices=["Open", "InProgress", "Closed"]),
-        max_concurrency=dict(type="int", default=10),
+        max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=[["proxy_session_id", "proxy_session_ids", "status"]],
     )
+    params = module.params
 
     try:
         model = ChimeModel()
-        operation = check_params(model, module.params)
+        raise_for_violations(
+            option_violations(model, params, OPTION_MEMBERS)
+            + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
+        )
+        operation = operation_for(params)
         notice = model.deprecation(operation)
         if notice:
             # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
             # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
             warn(f"{operation} (chime-sdk-voice): {notice}")
-        client = chime_client(module, model, module.params["max_concurrency"])
-        result = describe_proxy_sessions(client, module.params)
+        client = chime_client(module, model, params["max_concurrency"])
+        result = gather(client, params)
     except AnsibleChimeError as e:
         module.fail_json_aws_error(e)
 

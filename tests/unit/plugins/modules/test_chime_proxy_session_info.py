@@ -8,7 +8,9 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
 
-from ansible_collections.telephony.chime.plugins.module_utils import chime
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import THROTTLE_ATTEMPTS
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session_info
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
@@ -27,9 +29,9 @@ class Run:
         self.capsys = capsys
         self.clients = []
         self.queue = []
-        real = chime.chime_client
+        real = chime_client
 
-        def stubbed_client(module, model, max_concurrency=10):
+        def stubbed_client(module, model, max_concurrency):
             client = real(module, model, max_concurrency)
             stub = Stubber(client)
             for method, args in self.queue:
@@ -82,7 +84,7 @@ def test_one_session_as_the_aws_cli_example(run):
 def test_deprecation_notice_reaches_the_user_as_a_warning(run):
     run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID)
-    notice = chime.ChimeModel().deprecation("GetProxySession")
+    notice = ChimeModel().deprecation("GetProxySession")
     assert notice, "botocore pinned for the tests marks GetProxySession as deprecated"
     assert [w for w in result.get("warnings", []) if notice in str(w) and "GetProxySession" in str(w)]
     # amazon.aws's AnsibleAWSModule.warn would make ansible-core 2.19+ add a deprecation of its own.
@@ -118,7 +120,7 @@ def test_many_ids_in_the_order_given(run):
 
 
 def test_a_failure_fails_the_task_with_a_clear_message(run):
-    for _attempt in range(chime.RETRY_ATTEMPTS):
+    for _attempt in range(THROTTLE_ATTEMPTS):
         run.error("list_proxy_sessions", "ServiceUnavailableException", 503, LIST)
     _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID)
     assert result["failed"] is True

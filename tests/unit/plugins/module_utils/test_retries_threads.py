@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""chime_retry under the thread pool: each request backs off on its own schedule.
+"""retries.chime_retry under the thread pool: each request backs off on its own schedule.
 
 AWSRetry.jittered_backoff keeps one back-off iterator per decorated function; shared by the pool's threads,
 it let their back-offs lengthen (past the documented 27.75 seconds a request) or cut short each other's.
@@ -10,7 +10,7 @@ import threading
 
 import botocore.exceptions
 
-from ansible_collections.telephony.chime.plugins.module_utils import chime
+from ansible_collections.telephony.chime.plugins.module_utils._chime import retries
 
 THREADS = 4
 
@@ -33,7 +33,7 @@ def test_each_thread_backs_off_on_its_own_schedule(monkeypatch):
         {"Error": {"Code": "ThrottledClientException", "Message": "Rate exceeded"}}, "GetProxySession"
     )
 
-    @chime.chime_retry
+    @retries.chime_retry
     def request():
         raise throttled
 
@@ -50,7 +50,9 @@ def test_each_thread_backs_off_on_its_own_schedule(monkeypatch):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    expected = [min(chime.RETRY_MAX_DELAY, chime.RETRY_DELAY * 2**n) for n in range(chime.RETRY_ATTEMPTS - 1)]
+    expected = [
+        min(retries.THROTTLE_MAX_DELAY, retries.THROTTLE_DELAY * 2**n) for n in range(retries.THROTTLE_ATTEMPTS - 1)
+    ]
     assert sum(expected) == 27.75
     assert len(failures) == THREADS
     assert sorted(recorded) == [f"worker-{n}" for n in range(THREADS)]

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils/chime.py through a real chime-sdk-voice client and botocore's Stubber.
+"""module_utils/_chime (proxy sessions, retries, validation, client) through a real chime-sdk-voice client and botocore's Stubber.
 
 Every request a test expects and every canned response is validated by botocore against AWS's
 chime-sdk-voice model, so a test cannot pass on a call or a response shape AWS would refuse.
@@ -12,10 +12,20 @@ import json
 import boto3
 import botocore.awsrequest
 import pytest
+import yaml
 from botocore.model import OperationModel
 from botocore.stub import Stubber
 
-from ansible_collections.telephony.chime.plugins.module_utils import chime
+from ansible_collections.telephony.chime.plugins.doc_fragments import concurrency as concurrency_fragment
+from ansible_collections.telephony.chime.plugins.module_utils._chime import client as chime_client_module
+from ansible_collections.telephony.chime.plugins.module_utils._chime import errors
+from ansible_collections.telephony.chime.plugins.module_utils._chime import model as chime_model
+from ansible_collections.telephony.chime.plugins.module_utils._chime import normalize
+from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime import retries
+from ansible_collections.telephony.chime.plugins.module_utils._chime import validation
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session_info
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
@@ -28,13 +38,13 @@ from ansible_collections.telephony.chime.tests.unit.plugins.helpers import sessi
 
 @pytest.fixture
 def model():
-    return chime.ChimeModel()
+    return chime_model.ChimeModel()
 
 
 @pytest.fixture
 def client(model):
     """A chime-sdk-voice client built by the module's own chime_client."""
-    return chime.chime_client(FakeModule(), model)
+    return chime_client_module.chime_client(FakeModule(), model)
 
 
 @pytest.fixture
@@ -73,8 +83,8 @@ def add_error(stub, operation, code, status, params):
 
 def test_example_output_is_returned_in_snake_case(client, stubber):
     stubber.add_response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
-    found = chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
-    assert chime.normalize_proxy_session(found) == EXAMPLE_SNAKE
+    found = proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    assert proxy_sessions.normalize_proxy_session(found) == EXAMPLE_SNAKE
 
 
 def test_every_member_of_the_model_shape_is_returned(client, stubber, model):
@@ -88,10 +98,12 @@ def test_every_member_of_the_model_shape_is_returned(client, stubber, model):
         GeoMatchParams={"Country": "US", "AreaCode": "206"},
     )
     stubber.add_response("get_proxy_session", {"ProxySession": full}, GET)
-    result = chime.normalize_proxy_session(chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID))
+    result = proxy_sessions.normalize_proxy_session(
+        proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    )
 
     members = model.service_model.shape_for("ProxySession").members
-    assert set(result) == {chime._snake(name) for name in members}
+    assert set(result) == {normalize.snake_case(name) for name in members}
     assert result["name"] == "Support line 1"
     assert result["status"] == "Closed"
     assert result["ended_timestamp"] == "2020-04-15T17:10:10.288Z"
@@ -105,7 +117,7 @@ def test_snake_case_of_every_model_member_is_as_documented(model):
     names = set(model.service_model.shape_for("ProxySession").members)
     names |= set(model.service_model.shape_for("Participant").members)
     names |= set(model.service_model.shape_for("GeoMatchParams").members)
-    assert {n: chime._snake(n) for n in names} == {
+    assert {n: normalize.snake_case(n) for n in names} == {
         "VoiceConnectorId": "voice_connector_id",
         "ProxySessionId": "proxy_session_id",
         "Name": "name",
@@ -128,7 +140,7 @@ def test_snake_case_of_every_model_member_is_as_documented(model):
 
 def test_missing_session_is_none(client, stubber):
     add_error(stubber, "get_proxy_session", "NotFoundException", 404, GET)
-    assert chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) is None
+    assert proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) is None
 
 
 class RawBody:
@@ -153,9 +165,9 @@ def reply_with(client, body, status=200, error_type=None):
 
 def test_timestamps_stay_the_strings_the_service_sent(client):
     reply_with(client, {"ProxySession": EXAMPLE_SESSION})
-    found = chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    found = proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
     assert found["CreatedTimestamp"] == "2020-04-15T16:10:10.288Z"
-    assert chime.normalize_proxy_session(found) == EXAMPLE_SNAKE
+    assert proxy_sessions.normalize_proxy_session(found) == EXAMPLE_SNAKE
 
 
 def test_a_default_client_would_have_parsed_them(model):
@@ -166,14 +178,14 @@ def test_a_default_client_would_have_parsed_them(model):
     reply_with(plain, {"ProxySession": EXAMPLE_SESSION})
     found = plain.get_proxy_session(VoiceConnectorId=VOICE_CONNECTOR_ID, ProxySessionId=EXAMPLE_ID)["ProxySession"]
     assert isinstance(found["CreatedTimestamp"], datetime.datetime)
-    assert chime.normalize_proxy_session(found)["created_timestamp"] == "2020-04-15T16:10:10.288000+00:00"
+    assert proxy_sessions.normalize_proxy_session(found)["created_timestamp"] == "2020-04-15T16:10:10.288000+00:00"
 
 
 def test_client_errors_are_parsed_from_the_wire(client, sleeps):
     reply_with(client, {"Message": "Rate exceeded"}, status=429, error_type="ThrottledClientException")
-    with pytest.raises(chime.AnsibleChimeError) as failure:
-        chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
-    assert len(sleeps) == chime.RETRY_ATTEMPTS - 1
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    assert len(sleeps) == retries.THROTTLE_ATTEMPTS - 1
     assert failure.value.exception.response["Error"]["Code"] == "ThrottledClientException"
     assert failure.value.exception.response["ResponseMetadata"]["HTTPStatusCode"] == 429
 
@@ -192,7 +204,7 @@ def test_listing_follows_next_token_over_several_pages(client, stubber):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": pages[0], "NextToken": "t1"}, list_params())
     stubber.add_response("list_proxy_sessions", {"ProxySessions": pages[1], "NextToken": "t2"}, list_params("t1"))
     stubber.add_response("list_proxy_sessions", {"ProxySessions": pages[2]}, list_params("t2"))
-    found = chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
+    found = proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
     assert [s["ProxySessionId"] for s in found] == [s["ProxySessionId"] for page in pages for s in page]
     assert len(found) == 201
 
@@ -201,42 +213,45 @@ def test_listing_sends_the_status_filter(client, stubber):
     stubber.add_response(
         "list_proxy_sessions", {"ProxySessions": [session("c", "Closed")]}, list_params(status="Closed")
     )
-    assert [s["Status"] for s in chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID, "Closed")] == ["Closed"]
+    assert [s["Status"] for s in proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID, "Closed")] == ["Closed"]
 
 
 def test_listing_nothing_is_an_empty_list(client, stubber):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": []}, list_params())
-    assert chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID) == []
+    assert proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID) == []
 
 
 def test_listing_a_connector_that_does_not_exist_is_an_empty_list(client, stubber):
     add_error(stubber, "list_proxy_sessions", "NotFoundException", 404, list_params())
-    assert chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID) == []
+    assert proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID) == []
 
 
 def test_a_second_page_that_fails_fails_the_listing(client, stubber, sleeps):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("a")], "NextToken": "t1"}, list_params())
-    for _attempt in range(chime.RETRY_ATTEMPTS):
+    for _attempt in range(retries.THROTTLE_ATTEMPTS):
         add_error(stubber, "list_proxy_sessions", "ServiceFailureException", 500, list_params("t1"))
-    with pytest.raises(chime.AnsibleChimeError) as failure:
-        chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
-    assert failure.value.message == f"Failed to list proxy sessions of voice connector {VOICE_CONNECTOR_ID}"
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
+    assert failure.value.message == (
+        f"Failed to list proxy sessions of voice connector {VOICE_CONNECTOR_ID}"
+        " (the service still throttled or failed after every retry)"
+    )
     assert failure.value.exception.response["Error"]["Code"] == "ServiceFailureException"
-    assert len(sleeps) == chime.RETRY_ATTEMPTS - 1
+    assert len(sleeps) == retries.THROTTLE_ATTEMPTS - 1
 
 
 def test_a_connector_that_vanishes_between_pages_fails_the_listing(client, stubber):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("a")], "NextToken": "t1"}, list_params())
     add_error(stubber, "list_proxy_sessions", "NotFoundException", 404, list_params("t1"))
-    with pytest.raises(chime.AnsibleChimeError):
-        chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
+    with pytest.raises(errors.AnsibleChimeError):
+        proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
 
 
 def test_a_throttled_page_is_retried(client, stubber, sleeps):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("a")], "NextToken": "t1"}, list_params())
     add_error(stubber, "list_proxy_sessions", "ThrottledClientException", 429, list_params("t1"))
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("b")]}, list_params("t1"))
-    found = chime.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
+    found = proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
     assert [s["ProxySessionId"] for s in found] == ["a", "b"]
     assert len(sleeps) == 1
 
@@ -252,21 +267,26 @@ def test_throttling_and_transient_faults_are_retried_then_succeed(client, stubbe
     for _attempt in range(3):
         add_error(stubber, "get_proxy_session", code, status, GET)
     stubber.add_response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
-    assert chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) == EXAMPLE_SESSION
+    assert proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) == EXAMPLE_SESSION
     assert len(sleeps) == 3
     # Full jitter: each sleep lies in [0, min(max_delay, delay * 2**n)].
     for attempt, slept in enumerate(sleeps):
-        assert 0 <= slept <= min(chime.RETRY_MAX_DELAY, chime.RETRY_DELAY * 2**attempt)
+        assert 0 <= slept <= min(retries.THROTTLE_MAX_DELAY, retries.THROTTLE_DELAY * 2**attempt)
 
 
 def test_persistent_throttling_fails_within_the_stated_bound(client, stubber, sleeps):
-    for _attempt in range(chime.RETRY_ATTEMPTS):
+    for _attempt in range(retries.THROTTLE_ATTEMPTS):
         add_error(stubber, "get_proxy_session", "ThrottledClientException", 429, GET)
-    with pytest.raises(chime.AnsibleChimeError) as failure:
-        chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
-    assert failure.value.message == f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
-    assert len(sleeps) == chime.RETRY_ATTEMPTS - 1
-    bound = sum(min(chime.RETRY_MAX_DELAY, chime.RETRY_DELAY * 2**n) for n in range(chime.RETRY_ATTEMPTS - 1))
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    assert failure.value.message == (
+        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
+        " (the service still throttled or failed after every retry)"
+    )
+    assert len(sleeps) == retries.THROTTLE_ATTEMPTS - 1
+    bound = sum(
+        min(retries.THROTTLE_MAX_DELAY, retries.THROTTLE_DELAY * 2**n) for n in range(retries.THROTTLE_ATTEMPTS - 1)
+    )
     assert bound == 27.75
     assert sum(sleeps) <= bound
 
@@ -274,8 +294,8 @@ def test_persistent_throttling_fails_within_the_stated_bound(client, stubber, sl
 @pytest.mark.parametrize("code, status", [("ForbiddenException", 403), ("BadRequestException", 400)])
 def test_other_errors_fail_at_once(client, stubber, sleeps, code, status):
     add_error(stubber, "get_proxy_session", code, status, GET)
-    with pytest.raises(chime.AnsibleChimeError) as failure:
-        chime.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
     assert failure.value.exception.response["Error"]["Code"] == code
     assert sleeps == []
 
@@ -298,7 +318,7 @@ def test_many_ids_keep_their_order_and_leave_missing_ones_out(client):
                 stub.add_response(
                     "get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id)
                 )
-        found = chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids + ["id-001"], max_concurrency=8)
+        found = proxy_sessions.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids + ["id-001"], max_concurrency=8)
         stub.assert_no_pending_responses()
     assert [s["ProxySessionId"] for s in found] == [i for i in ids if i not in missing]
     assert sorted(stub.calls) == sorted(ids)  # each id fetched once, the repeated one too
@@ -312,7 +332,7 @@ def test_the_pool_never_exceeds_its_size(client):
             stub.add_response(
                 "get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id)
             )
-        chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids, max_concurrency=3)
+        proxy_sessions.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids, max_concurrency=3)
     assert stub.max_in_flight == 3
 
 
@@ -326,16 +346,23 @@ def test_one_failing_id_fails_the_whole_request(client, sleeps):
                 stub.add_response(
                     "get_proxy_session", {"ProxySession": session(proxy_session_id)}, get_params(proxy_session_id)
                 )
-        with pytest.raises(chime.AnsibleChimeError) as failure:
-            chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids, max_concurrency=4)
+        with pytest.raises(errors.AnsibleChimeError) as failure:
+            proxy_sessions.get_proxy_sessions(client, VOICE_CONNECTOR_ID, ids, max_concurrency=4)
     assert "id-5" in failure.value.message
 
 
 def test_an_empty_id_list_sends_nothing(client, stubber):
-    assert chime.get_proxy_sessions(client, VOICE_CONNECTOR_ID, []) == []
+    assert proxy_sessions.get_proxy_sessions(client, VOICE_CONNECTOR_ID, []) == []
 
 
 # --- validation against the model --------------------------------------------------------------
+
+
+def violations(model, params):
+    """The module's own checks: the model's rules for its options, and the limits of max_concurrency."""
+    return validation.option_violations(
+        model, params, chime_proxy_session_info.OPTION_MEMBERS
+    ) + validation.range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
 
 
 def valid_params(**overrides):
@@ -351,8 +378,8 @@ def valid_params(**overrides):
 
 
 def test_valid_options_pass(model):
-    assert chime.validate_params(model, valid_params(proxy_session_ids=[EXAMPLE_ID, "x"])) == []
-    assert chime.validate_params(model, valid_params(voice_connector_id="0a1b2c3d-0000-4000-8000-00000000abcd")) == []
+    assert violations(model, valid_params(proxy_session_ids=[EXAMPLE_ID, "x"])) == []
+    assert violations(model, valid_params(voice_connector_id="0a1b2c3d-0000-4000-8000-00000000abcd")) == []
 
 
 @pytest.mark.parametrize(
@@ -371,7 +398,7 @@ def test_valid_options_pass(model):
     ],
 )
 def test_every_rule_is_checked_and_named(model, option, value, rule):
-    errors = chime.validate_params(model, valid_params(**{option: value}))
+    errors = violations(model, valid_params(**{option: value}))
     assert errors
     assert all(error.startswith(option) for error in errors)
     assert any(rule in error for error in errors)
@@ -379,7 +406,7 @@ def test_every_rule_is_checked_and_named(model, option, value, rule):
 
 def test_rules_come_from_the_model(model):
     """Every constraint the model states for the options' members produces a refusal."""
-    for option, (operation, member) in chime.OPTION_MEMBERS.items():
+    for option, (operation, member) in chime_proxy_session_info.OPTION_MEMBERS.items():
         shape = model.member_shape(operation, member)
         rules = shape.metadata
         cases = []
@@ -394,17 +421,15 @@ def test_rules_come_from_the_model(model):
         assert cases, f"{option}: the model states no rule"
         for case in cases:
             value = [case] if option == "proxy_session_ids" else case
-            assert chime.validate_params(model, valid_params(**{option: value})), f"{option}={case!r} was accepted"
+            assert violations(model, valid_params(**{option: value})), f"{option}={case!r} was accepted"
 
 
-def test_check_params_raises_with_every_problem_and_names_the_operation(model):
-    with pytest.raises(chime.AnsibleChimeError) as failure:
-        chime.check_params(model, valid_params(voice_connector_id="X", status="Bad"))
+def test_violations_raise_with_every_problem_at_once(model):
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        validation.raise_for_violations(violations(model, valid_params(voice_connector_id="X", status="Bad")))
     assert failure.value.message.startswith("Invalid options, nothing was sent to AWS: ")
     assert "voice_connector_id" in failure.value.message and "status" in failure.value.message
-    assert chime.check_params(model, valid_params()) == "ListProxySessions"
-    assert chime.check_params(model, valid_params(proxy_session_id="x")) == "GetProxySession"
-    assert chime.check_params(model, valid_params(proxy_session_ids=[])) == "GetProxySession"
+    assert validation.raise_for_violations([]) is None
 
 
 def test_status_choices_are_the_model_enum(model):
@@ -432,3 +457,10 @@ def test_deprecation_notice_comes_from_the_model(model):
 def test_no_notice_where_the_model_has_no_flag(model, monkeypatch):
     monkeypatch.setattr(OperationModel, "deprecated", property(lambda self: False))
     assert model.deprecation("GetProxySession") is None
+
+
+def test_the_documented_max_concurrency_is_the_one_used():
+    fragment = yaml.safe_load(concurrency_fragment.ModuleDocFragment.DOCUMENTATION)["options"]["max_concurrency"]
+    assert fragment["default"] == DEFAULT_MAX_CONCURRENCY
+    low, high = MAX_CONCURRENCY_LIMITS
+    assert f"Between {low} and {high}." in " ".join(fragment["description"])

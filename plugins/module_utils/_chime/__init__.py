@@ -1,0 +1,17 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Shared code of the telephony.chime modules, one file per concern (private: not an API for other collections).
+
+- model: the chime-sdk-voice service model that the installed botocore ships (rules, deprecation notices)
+- validation: module options checked against the model's constraints, before any request
+- client: the boto3 client built from amazon.aws's connection options
+- retries: the single retry layer every request goes through
+- errors: the error handler and the messages that name the cause and the resource
+- paging: NextToken loops that refuse a token they have already seen
+- concurrency: the bounded pool shared by the modules, and its option's limits
+- normalize: AWS's CamelCase members as snake_case keys
+- proxy_sessions, voice_connectors: one file per resource
+"""

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The chime-sdk-voice client, built from amazon.aws's connection options."""
+
+from typing import Any
+
+try:
+    import boto3
+    import botocore.config
+    import botocore.exceptions
+except ImportError:
+    pass  # Modules are responsible for handling this.
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
+
+from .concurrency import DEFAULT_MAX_CONCURRENCY
+from .errors import AnsibleChimeError
+from .model import SERVICE_NAME
+from .model import ChimeModel
+
+COLLECTION = "telephony.chime"
+
+
+def _unparsed(value: Any) -> Any:
+    return value
+
+
+def chime_client(module: Any, model: ChimeModel, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> Any:
+    """A chime-sdk-voice client built from the module's amazon.aws connection options.
+
+    Differs from AnsibleAWSModule.client in two ways, both for speed and honesty: timestamps stay the ISO 8601
+    strings the service sent (botocore would parse each one with dateutil, the main cost of a large listing), and
+    botocore's own retries are off so that retries.chime_retry is the single, bounded retry layer. The connection
+    pool holds one connection per worker. A user's aws_config still wins over these defaults.
+    """
+    region, endpoint_url, connect_kwargs = get_aws_connection_info(module)
+    profile = connect_kwargs.pop("profile_name", None)
+    user_config = connect_kwargs.pop("aws_config", None)
+    config = botocore.config.Config(
+        user_agent_extra=f"APN/1.0 Ansible/{ANSIBLE_VERSION} {COLLECTION}",
+        max_pool_connections=max(DEFAULT_MAX_CONCURRENCY, max_concurrency),
+        retries={"mode": "standard", "total_max_attempts": 1},
+    )
+    if user_config:
+        config = config.merge(user_config)
+    model.session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_unparsed)
+    try:
+        session = boto3.session.Session(botocore_session=model.session, profile_name=profile)
+        return session.client(
+            SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=config, **connect_kwargs
+        )
+    except botocore.exceptions.NoRegionError as e:
+        raise AnsibleChimeError(
+            message="A region is required and none was found in the region option, "
+            "the environment variables or the AWS configuration files"
+        ) from e
+    except (ValueError, botocore.exceptions.BotoCoreError) as e:
+        raise AnsibleChimeError(message="Couldn't connect to AWS", exception=e) from e

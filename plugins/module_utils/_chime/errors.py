@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The error handler of the helpers (amazon.aws's AWSErrorHandler) and messages that name the cause and the resource."""
+
+from typing import Any
+from typing import Callable
+from typing import Optional
+
+try:
+    import botocore.exceptions
+except ImportError:
+    pass  # Modules are responsible for handling this.
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+from .retries import RETRY_CODES
+from .retries import RETRY_STATUSES
+
+
+class AnsibleChimeError(AnsibleAWSError):
+    """A failure of the helpers; cause, when set, says in a few words why (see failure_cause)."""
+
+    cause: Optional[str] = None
+
+
+class ChimeErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleChimeError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NotFoundException")
+
+
+def failure_cause(error: Optional[BaseException]) -> Optional[str]:
+    """In a few words, why a request failed for good: what the user can do about it, or None when nothing is known.
+
+    fail_json_aws adds the service's own code and message after these words.
+    """
+    if isinstance(error, botocore.exceptions.ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code = error.response.get("Error", {}).get("Code")
+        if code in RETRY_CODES or status in RETRY_STATUSES:
+            return "the service still throttled or failed after every retry"
+        if status == 401 or code == "UnauthorizedClientException":
+            return "the credentials were not accepted"
+        if status == 403:
+            return "access denied: the principal lacks the IAM permission, or AWS no longer allows the operation"
+        if status == 400:
+            return "the service refused the request as invalid"
+    if isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)):
+        return "the endpoint could not be reached after every retry (check endpoint_url and region)"
+    return None
+
+
+def call_about(resource: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run an API helper; when it fails, say which resource the failure was about and why, when that is known."""
+    try:
+        return call(*args, **kwargs)
+    except AnsibleChimeError as e:
+        cause = e.cause or failure_cause(e.exception)
+        message = f"{e.message} {resource}" + (f" ({cause})" if cause else "")
+        raise AnsibleChimeError(message=message, exception=e.exception) from e.exception

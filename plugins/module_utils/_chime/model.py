@@ -1,0 +1,39 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The chime-sdk-voice service model as the installed botocore ships it."""
+
+from typing import Any
+from typing import List
+from typing import Optional
+
+try:
+    import botocore.session
+except ImportError:
+    pass  # Modules are responsible for handling this.
+
+SERVICE_NAME = "chime-sdk-voice"
+
+
+class ChimeModel:
+    """One botocore session loads the model JSON once: rules, deprecation notices and the client all come from it."""
+
+    def __init__(self, botocore_session: Optional["botocore.session.Session"] = None) -> None:
+        self.session = botocore_session or botocore.session.Session()
+        self.service_model = self.session.get_service_model(SERVICE_NAME)
+        self._raw = self.session.get_component("data_loader").load_service_model(SERVICE_NAME, "service-2")
+
+    def member_shape(self, operation: str, member: str) -> Any:
+        return self.service_model.operation_model(operation).input_shape.members[member]
+
+    def enum(self, operation: str, member: str) -> List[str]:
+        return list(self.member_shape(operation, member).enum)
+
+    def deprecation(self, operation: str) -> Optional[str]:
+        """The model's deprecation notice for an operation, or None when the model has no such flag."""
+        if not self.service_model.operation_model(operation).deprecated:
+            return None
+        message = self._raw["operations"][operation].get("deprecatedMessage")
+        return message or f"AWS marks the {operation} operation as deprecated."

@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Proxy sessions: GetProxySession and ListProxySessions, each request through the retry layer.
+
+Helpers follow amazon.aws: the error handler outside, the retry layer inside. Results are what the service sent;
+normalize_proxy_session gives the modules' snake_case form.
+"""
+
+from typing import Any
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+
+from .concurrency import DEFAULT_MAX_CONCURRENCY
+from .concurrency import run_concurrently
+from .errors import ChimeErrorHandler
+from .errors import call_about
+from .normalize import snake_case_keys
+from .paging import PAGE_SIZE
+from .paging import every_page
+from .retries import chime_retry
+
+
+@ChimeErrorHandler.list_error_handler("get proxy session", None)
+@chime_retry
+def _get_proxy_session(client: Any, voice_connector_id: str, proxy_session_id: str) -> Optional[Dict[str, Any]]:
+    return client.get_proxy_session(VoiceConnectorId=voice_connector_id, ProxySessionId=proxy_session_id)[
+        "ProxySession"
+    ]
+
+
+def get_proxy_session(client: Any, voice_connector_id: str, proxy_session_id: str) -> Optional[Dict[str, Any]]:
+    """One proxy session as the service sends it; None when the session or the connector does not exist."""
+    return call_about(
+        f"{proxy_session_id} of voice connector {voice_connector_id}",
+        _get_proxy_session,
+        client,
+        voice_connector_id,
+        proxy_session_id,
+    )
+
+
+def get_proxy_sessions(
+    client: Any,
+    voice_connector_id: str,
+    proxy_session_ids: Iterable[str],
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+) -> List[Dict[str, Any]]:
+    """Many proxy sessions, at most max_concurrency requests at once.
+
+    The result follows the order of the ids, each id once, with ids that do not exist left out.
+    The first failure stops the work still queued and is raised: no partial result.
+    """
+    ids = list(dict.fromkeys(proxy_session_ids))
+    found = run_concurrently(lambda i: get_proxy_session(client, voice_connector_id, i), ids, max_concurrency)
+    return [session for session in found if session is not None]
+
+
+@chime_retry
+def _request_proxy_sessions_page(client: Any, **params: Any) -> Dict[str, Any]:
+    return client.list_proxy_sessions(**params)
+
+
+@ChimeErrorHandler.common_error_handler("list proxy sessions")
+def _list_proxy_sessions(client: Any, voice_connector_id: str, status: Optional[str]) -> List[Dict[str, Any]]:
+    def request_page(**params: Any) -> Dict[str, Any]:
+        try:
+            return _request_proxy_sessions_page(client, **params)
+        except is_boto3_error_code("NotFoundException"):
+            if "NextToken" in params:
+                raise  # the connector vanished during the listing: what was listed is not the whole
+            return {}  # the connector does not exist: nothing to list
+
+    params: Dict[str, Any] = {"VoiceConnectorId": voice_connector_id, "MaxResults": PAGE_SIZE}
+    if status:
+        params["Status"] = status
+    return every_page(request_page, params, "ProxySessions", "proxy sessions")
+
+
+def list_proxy_sessions(client: Any, voice_connector_id: str, status: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Every proxy session of a connector (optionally of one status), page by page in the service's order.
+
+    A connector that does not exist is an empty list. Any page that still fails after its retries, and a NextToken
+    the service repeats, fail the whole listing: a partial list is never returned.
+    """
+    return call_about(
+        f"of voice connector {voice_connector_id}", _list_proxy_sessions, client, voice_connector_id, status
+    )
+
+
+def normalize_proxy_session(session: Dict[str, Any]) -> Dict[str, Any]:
+    """A ProxySession with snake_case keys, values as AWS sends them (status stays "Open")."""
+    return snake_case_keys(session)

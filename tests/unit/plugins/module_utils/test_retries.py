@@ -1,0 +1,235 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The retry layer, through a real chime-sdk-voice client answered at the HTTP layer.
+
+Each answer is produced below botocore's parser (the before-send event), so botocore reads status codes, error
+headers and bodies (HTML included) and raises its own connection errors exactly as on a real network. Every test
+counts the requests the client sent.
+"""
+
+import json
+
+import botocore.awsrequest
+import botocore.exceptions
+import botocore.retries.standard
+import pytest
+
+from ansible_collections.telephony.chime.plugins.module_utils._chime import errors
+from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime import retries
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import FakeModule
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
+
+BAD_GATEWAY = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+class RawBody:
+    def __init__(self, body):
+        self.body = body
+
+    def stream(self, **kwargs):
+        yield self.body
+
+
+class Wire:
+    """Answers the client's requests in the order scripted, and records each request's URL."""
+
+    def __init__(self, client):
+        self.script = []
+        self.requests = []
+        client.meta.events.register("before-send.chime-sdk-voice", self.send)
+
+    def send(self, request, **kwargs):
+        self.requests.append(request.url)
+        assert self.script, f"request {len(self.requests)} was not expected: {request.url}"
+        answer = self.script.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, headers, body = answer
+        return botocore.awsrequest.AWSResponse(request.url, status, headers, RawBody(body))
+
+    def json(self, status, body, error_type=None, times=1):
+        headers = {"Content-Type": "application/json", "x-amzn-RequestId": "req-1"}
+        if error_type:
+            headers["x-amzn-ErrorType"] = error_type
+        self.script.extend([(status, headers, json.dumps(body).encode())] * times)
+
+    def html(self, status, times=1):
+        self.script.extend([(status, {"Content-Type": "text/html"}, BAD_GATEWAY)] * times)
+
+    def error(self, exception, times=1):
+        self.script.extend([exception] * times)
+
+
+@pytest.fixture
+def client():
+    return chime_client(FakeModule(), ChimeModel())
+
+
+@pytest.fixture
+def wire(client):
+    wire = Wire(client)
+    yield wire
+    assert wire.script == [], "every scripted answer was used"
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    recorded = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", recorded.append)
+    return recorded
+
+
+def get(client):
+    return proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+
+
+URL = "https://voice-chime.us-east-1.amazonaws.com"
+SERVICE_ANSWERS = {
+    "ThrottledClientException 429": lambda w: w.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException"),
+    "ServiceUnavailableException 503": lambda w: w.json(503, {"Message": "x"}, "ServiceUnavailableException"),
+    "ServiceFailureException 500": lambda w: w.json(500, {"Message": "x"}, "ServiceFailureException"),
+    "standard throttling code on a 400": lambda w: w.json(400, {"Message": "slow down"}, "ThrottlingException"),
+    "standard transient code": lambda w: w.json(408, {"Message": "x"}, "RequestTimeoutException"),
+    "429 with an unknown code": lambda w: w.json(429, {"Message": "x"}, "SomethingNew"),
+    "500 with an unknown code": lambda w: w.json(500, {"Message": "x"}, "InternalServerError"),
+    "502 gateway HTML page": lambda w: w.html(502),
+    "503 gateway HTML page": lambda w: w.html(503),
+    "504 gateway HTML page": lambda w: w.html(504),
+}
+CONNECTION_ERRORS = {
+    "connection refused": lambda: botocore.exceptions.EndpointConnectionError(endpoint_url=URL),
+    "closed before a response": lambda: botocore.exceptions.ConnectionClosedError(endpoint_url=URL),
+    "read timeout": lambda: botocore.exceptions.ReadTimeoutError(endpoint_url=URL),
+    "connect timeout": lambda: botocore.exceptions.ConnectTimeoutError(endpoint_url=URL),
+}
+
+
+@pytest.mark.parametrize("answer", SERVICE_ANSWERS, ids=list(SERVICE_ANSWERS))
+def test_throttling_and_server_faults_are_retried(client, wire, sleeps, answer):
+    SERVICE_ANSWERS[answer](wire)
+    wire.json(200, {"ProxySession": EXAMPLE_SESSION})
+    assert get(client) == EXAMPLE_SESSION
+    assert len(wire.requests) == 2
+    assert len(sleeps) == 1 and 0 <= sleeps[0] <= retries.THROTTLE_DELAY
+
+
+@pytest.mark.parametrize("answer", SERVICE_ANSWERS, ids=list(SERVICE_ANSWERS))
+def test_persistent_throttling_and_faults_fail_after_the_stated_attempts(client, wire, sleeps, answer):
+    for _attempt in range(retries.THROTTLE_ATTEMPTS):
+        SERVICE_ANSWERS[answer](wire)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(client)
+    assert len(wire.requests) == retries.THROTTLE_ATTEMPTS == 10
+    assert len(sleeps) == 9
+    assert sum(sleeps) <= 27.75
+    assert failure.value.message == (
+        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
+        " (the service still throttled or failed after every retry)"
+    )
+
+
+@pytest.mark.parametrize("error", CONNECTION_ERRORS, ids=list(CONNECTION_ERRORS))
+def test_connection_errors_are_retried(client, wire, sleeps, error):
+    wire.error(CONNECTION_ERRORS[error]())
+    wire.json(200, {"ProxySession": EXAMPLE_SESSION})
+    assert get(client) == EXAMPLE_SESSION
+    assert len(wire.requests) == 2
+
+
+@pytest.mark.parametrize("error", CONNECTION_ERRORS, ids=list(CONNECTION_ERRORS))
+def test_persistent_connection_errors_fail_after_a_few_quick_attempts(client, wire, sleeps, error):
+    wire.error(CONNECTION_ERRORS[error](), times=retries.CONNECTION_ATTEMPTS)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(client)
+    assert len(wire.requests) == retries.CONNECTION_ATTEMPTS == 3
+    assert len(sleeps) == 2
+    assert sum(sleeps) <= 0.3
+    assert "could not be reached after every retry" in failure.value.message
+    assert isinstance(failure.value.exception, type(CONNECTION_ERRORS[error]()))
+
+
+def test_a_connection_error_after_throttling_gets_its_own_attempts(client, wire, sleeps):
+    wire.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException")
+    wire.error(CONNECTION_ERRORS["closed before a response"]())
+    wire.json(200, {"ProxySession": EXAMPLE_SESSION})
+    assert get(client) == EXAMPLE_SESSION
+    assert len(wire.requests) == 3
+
+
+NOT_RETRIED = {
+    "BadRequestException 400": (400, "BadRequestException", "the service refused the request as invalid"),
+    "UnauthorizedClientException 401": (401, "UnauthorizedClientException", "the credentials were not accepted"),
+    "ForbiddenException 403": (403, "ForbiddenException", "access denied"),
+    "AccessDeniedException 403": (403, "AccessDeniedException", "access denied"),
+    "ResourceLimitExceededException 400": (
+        400,
+        "ResourceLimitExceededException",
+        "the service refused the request as invalid",
+    ),
+    "unknown 4xx": (409, "ConflictException", None),
+}
+
+
+@pytest.mark.parametrize("answer", NOT_RETRIED, ids=list(NOT_RETRIED))
+def test_errors_that_retrying_cannot_fix_fail_after_one_request(client, wire, sleeps, answer):
+    status, code, cause = NOT_RETRIED[answer]
+    wire.json(status, {"Message": "no"}, code)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(client)
+    assert len(wire.requests) == 1
+    assert sleeps == []
+    assert failure.value.exception.response["Error"]["Code"] == code
+    resource = f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
+    if cause:
+        assert failure.value.message.startswith(f"{resource} ({cause}")
+    else:
+        assert failure.value.message == resource
+
+
+def test_not_found_is_no_failure_after_one_request(client, wire, sleeps):
+    wire.json(404, {"Message": "no such session"}, "NotFoundException")
+    assert get(client) is None
+    assert len(wire.requests) == 1
+
+
+def test_every_page_of_a_listing_goes_through_the_retry_layer(client, wire, sleeps):
+    wire.json(200, {"ProxySessions": [session("a")], "NextToken": "t1"})
+    wire.error(CONNECTION_ERRORS["closed before a response"]())
+    wire.html(502)
+    wire.json(200, {"ProxySessions": [session("b")], "NextToken": "t2"})
+    wire.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException")
+    wire.json(200, {"ProxySessions": [session("c")]})
+    found = proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
+    assert [s["ProxySessionId"] for s in found] == ["a", "b", "c"]
+    assert len(wire.requests) == 6
+    assert [url.count("next-token=") for url in wire.requests] == [0, 1, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("tokens", [["t1", "t1"], ["t1", "t2", "t1"], ["t1", "t2", "t3", "t2"]])
+def test_a_repeated_next_token_fails_the_listing(client, wire, sleeps, tokens):
+    for token in tokens:
+        wire.json(200, {"ProxySessions": [session(f"s-{token}")], "NextToken": token})
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
+    assert len(wire.requests) == len(tokens)
+    assert failure.value.message.startswith(f"Failed to list proxy sessions of voice connector {VOICE_CONNECTOR_ID} (")
+    assert "NextToken it had already sent" in failure.value.message
+    assert "nothing is reported" in failure.value.message
+
+
+def test_the_layer_covers_the_standard_retry_mode():
+    """Every code and status the AWS SDKs' standard retry mode retries is retried here too."""
+    standard = botocore.retries.standard
+    assert set(standard.ThrottledRetryableChecker._THROTTLED_ERROR_CODES) <= retries.RETRY_CODES
+    assert set(standard.TransientRetryableChecker._TRANSIENT_ERROR_CODES) <= retries.RETRY_CODES
+    assert set(standard.TransientRetryableChecker._TRANSIENT_STATUS_CODES) <= retries.RETRY_STATUSES
+    assert set(standard.ThrottlingStatusCodeChecker._THROTTLING_STATUS_CODES) <= retries.RETRY_STATUSES
+    for exception_class in standard.TransientRetryableChecker._TRANSIENT_EXCEPTION_CLS:
+        assert issubclass(exception_class, retries.ConnectionRetry.base_class)
+    assert {"ThrottledClientException", "ServiceUnavailableException", "ServiceFailureException"} <= retries.RETRY_CODES
