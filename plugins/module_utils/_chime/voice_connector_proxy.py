@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The proxy configuration of a voice connector: GetVoiceConnectorProxy (and the writes, Put and Delete).
+
+Mind the names: GetVoiceConnectorProxy answers PhoneNumberCountries where PutVoiceConnectorProxy takes
+PhoneNumberPoolCountries.
+"""
+
+from typing import Any
+from typing import Dict
+from typing import Optional
+
+from .errors import ChimeErrorHandler
+from .errors import call_about
+from .retries import chime_retry
+
+
+@ChimeErrorHandler.list_error_handler("get the proxy configuration", None)
+@chime_retry
+def _get_voice_connector_proxy(client: Any, voice_connector_id: str) -> Optional[Dict[str, Any]]:
+    return client.get_voice_connector_proxy(VoiceConnectorId=voice_connector_id).get("Proxy")
+
+
+def get_voice_connector_proxy(client: Any, voice_connector_id: str) -> Optional[Dict[str, Any]]:
+    """The connector's proxy configuration as the service sends it; None when it has none or does not exist."""
+    return call_about(
+        f"of voice connector {voice_connector_id}", _get_voice_connector_proxy, client, voice_connector_id
+    )
