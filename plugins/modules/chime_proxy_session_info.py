@@ -14,6 +14,14 @@ description:
     C(aws chime get-proxy-session) and C(aws chime-sdk-voice list-proxy-sessions) show them.
   - Gets one session with O(proxy_session_id), several with O(proxy_session_ids), or lists every
     session of the connector, optionally only those of one O(status).
+  - Without O(voice_connector_id), lists every session of every voice connector of the region: the connectors
+    with C(ListVoiceConnectors) (every page, 100 a page), then the sessions of each connector, connectors
+    O(max_concurrency) at a time, each connector's pages in order. Results come connector by connector, in the
+    order the service lists the connectors. A connector deleted between the two calls is skipped.
+  - O(participant_phone_number), O(proxy_phone_number), O(capability), O(created_after) and O(created_before)
+    filter what the service returns, on the host that runs the module, combined with AND. Only O(status) is sent
+    to the service, so filters do not reduce the number of requests.
+  - RV(summary) counts the sessions returned, by status and by connector.
   - Sessions that do not exist, and a connector that does not exist, give an empty result, not a failure.
   - Several ids are fetched at once by a bounded pool of O(max_concurrency) workers sharing one client.
   - Every request goes through one retry layer. Throttling and server faults (C(ThrottledClientException),
@@ -37,7 +45,9 @@ options:
     description:
       - The Amazon Chime SDK Voice Connector ID, as in C(--voice-connector-id).
       - Must match the VoiceConnectorId pattern of the service model.
-    required: true
+      - Without it, every voice connector of the region is listed (C(ListVoiceConnectors)) and the sessions of
+        each are gathered.
+      - Required by O(proxy_session_id) and O(proxy_session_ids).
     type: str
   proxy_session_id:
     description:
@@ -57,14 +67,55 @@ options:
   status:
     description:
       - When listing every session of the connector, only those with this status.
+      - The only filter the service applies itself (C(--status)).
       - Mutually exclusive with O(proxy_session_id) and O(proxy_session_ids).
     type: str
     choices: ['Open', 'InProgress', 'Closed']
+  participant_phone_number:
+    description:
+      - Only sessions where either participant has this phone number.
+      - In E.164 format, as the model's E164PhoneNumber pattern states it; compared with and without the leading C(+).
+      - Applied by the module to what the service returns (client-side).
+    type: str
+  proxy_phone_number:
+    description:
+      - Only sessions where a participant's proxy phone number is this one.
+      - In E.164 format, as the model's E164PhoneNumber pattern states it; compared with and without the leading C(+).
+      - Applied by the module to what the service returns (client-side).
+    type: str
+  capability:
+    description:
+      - Only sessions with this capability.
+      - Applied by the module to what the service returns (client-side).
+    type: str
+    choices: ['Voice', 'SMS']
+  created_after:
+    description:
+      - Only sessions created at or after this time.
+      - An ISO 8601 date (V(2026-04-07), midnight) or date-time (V(2026-04-07T10:00:00Z),
+        V(2026-04-07T12:00:00+02:00)); without a zone, UTC.
+      - Sessions without a creation time are left out when O(created_after) or O(created_before) is set.
+      - Applied by the module to what the service returns (client-side).
+    type: str
+  created_before:
+    description:
+      - Only sessions created before this time (not at it), so that consecutive windows do not overlap.
+      - Same format as O(created_after), and later than it when both are set.
+      - Applied by the module to what the service returns (client-side).
+    type: str
+  mask_phone_numbers:
+    description:
+      - Mask every C(phone_number) and C(proxy_phone_number) of the result, keeping the C(+) and the last four
+        digits (V(+12065550100) becomes V(+*******0100)).
+      - Filters compare the real numbers; only the result is masked.
+    type: bool
+    default: false
 notes:
-  - Needs the IAM actions C(chime:GetProxySession) (one or several IDs) and C(chime:ListProxySessions)
-    (listing); see R(IAM permissions,ansible_collections.telephony.chime.docsite.iam) for a minimal policy.
-  - Participant phone numbers are returned as the service sends them. AWS's model marks them as sensitive;
-    set C(no_log) on the task where task output is shared.
+  - Needs the IAM actions C(chime:GetProxySession) (one or several IDs), C(chime:ListProxySessions)
+    (listing) and C(chime:ListVoiceConnectors) (listing without O(voice_connector_id));
+    see R(IAM permissions,ansible_collections.telephony.chime.docsite.iam) for a minimal policy.
+  - Participant phone numbers are returned as the service sends them unless O(mask_phone_numbers=true).
+    AWS's model marks them as sensitive; mask them, or set C(no_log) on the task, where task output is shared.
   - Timestamps are returned as the ISO 8601 strings the service sends.
   - The same operations were in the legacy C(chime) botocore client, removed in botocore 1.37.2;
     this module uses the C(chime-sdk-voice) client.
@@ -107,6 +158,23 @@ EXAMPLES = r"""
       - "'Voice' in example_session.proxy_session.capabilities"
     fail_msg: "Proxy session {{ example_session.proxy_session.proxy_session_id | default('(missing)') }} is not ready"
 
+- name: Every open session of every voice connector of the region, numbers masked for the report
+  telephony.chime.chime_proxy_session_info:
+    status: Open
+    mask_phone_numbers: true
+  register: open_in_region
+
+- name: The sessions of one participant created in March 2026, on any connector
+  telephony.chime.chime_proxy_session_info:
+    participant_phone_number: "+12065550100"
+    created_after: "2026-03-01"
+    created_before: "2026-04-01"
+  register: participant_sessions
+
+- name: Show how many sessions are still open, by connector
+  ansible.builtin.debug:
+    msg: "{{ open_in_region.summary.total }} open sessions: {{ open_in_region.summary.by_voice_connector }}"
+
 - name: Set region and credentials once for this collection and amazon.aws alike
   module_defaults:
     group/telephony.chime.aws:
@@ -122,6 +190,8 @@ RETURN = r"""
 proxy_sessions:
   description:
     - The proxy sessions found, in the order of O(proxy_session_ids) or as the service lists them.
+    - Without O(voice_connector_id), connector by connector in the order the service lists the connectors.
+    - Only the sessions that pass every filter.
     - An empty list when nothing matches, or when the connector does not exist.
     - Each session has the members of AWS's ProxySession shape that the service sent, in snake_case.
   returned: always
@@ -181,12 +251,12 @@ proxy_sessions:
       elements: dict
       contains:
         phone_number:
-          description: The participant's phone number, in E.164 format.
+          description: The participant's phone number, in E.164 format (masked with O(mask_phone_numbers=true)).
           returned: always
           type: str
           sample: "+12065550100"
         proxy_phone_number:
-          description: The participant's proxy phone number, in E.164 format.
+          description: The participant's proxy phone number, in E.164 format (masked with O(mask_phone_numbers=true)).
           returned: always
           type: str
           sample: "+19135550199"
@@ -231,7 +301,7 @@ proxy_sessions:
 proxy_session:
   description:
     - The session asked for with O(proxy_session_id), with the same keys as each item of RV(proxy_sessions).
-    - An empty dict when the session or the connector does not exist.
+    - An empty dict when the session or the connector does not exist, or when a filter leaves it out.
   returned: when O(proxy_session_id) is set
   type: dict
   sample:
@@ -247,7 +317,45 @@ proxy_session:
         proxy_phone_number: "+19135550199"
       - phone_number: "+14015550101"
         proxy_phone_number: "+19135550199"
+summary:
+  description:
+    - Counts of the sessions returned in RV(proxy_sessions), after the filters.
+  returned: always
+  type: dict
+  contains:
+    total:
+      description: The number of sessions returned.
+      returned: always
+      type: int
+      sample: 4
+    by_status:
+      description: The number of sessions of each status; every status of the model is a key, zero included.
+      returned: always
+      type: dict
+      sample: {"Open": 2, "InProgress": 1, "Closed": 1}
+    by_voice_connector:
+      description:
+        - The number of sessions of each voice connector scanned, by connector ID, zero included,
+          in the order the connectors were scanned.
+      returned: always
+      type: dict
+      sample: {"abcdef1ghij2klmno3pqr4": 4, "bcdefg2hijk3lmnop4qrs5": 0}
+    voice_connectors_scanned:
+      description:
+        - The number of voice connectors whose sessions were gathered (1 with O(voice_connector_id)).
+      returned: always
+      type: int
+      sample: 2
+  sample:
+    total: 4
+    by_status: {"Open": 2, "InProgress": 1, "Closed": 1}
+    by_voice_connector: {"abcdef1ghij2klmno3pqr4": 4}
+    voice_connectors_scanned: 1
 """
+
+from typing import Any
+from typing import Dict
+from typing import List
 
 from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -255,60 +363,104 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils._chime.masking import mask_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_sessions
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import list_proxy_sessions
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import normalize_proxy_session
+from ansible_collections.telephony.chime.plugins.module_utils._chime.session_filters import SessionFilter
+from ansible_collections.telephony.chime.plugins.module_utils._chime.session_filters import summarize
+from ansible_collections.telephony.chime.plugins.module_utils._chime.session_filters import timestamp_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_connectors import list_voice_connectors
 
-# Which member of which operation's input each option is sent as: the model's rules for that member apply.
+# Which member of which operation's input each option is sent as, or (for the client-side filters) which member
+# holds the same kind of value: the model's rules for that member apply. A scalar option mapped to a list member
+# is checked against the list's item shape (E164PhoneNumber, Capability).
 OPTION_MEMBERS = {
     "voice_connector_id": ("GetProxySession", "VoiceConnectorId"),
     "proxy_session_id": ("GetProxySession", "ProxySessionId"),
     "proxy_session_ids": ("GetProxySession", "ProxySessionId"),
     "status": ("ListProxySessions", "Status"),
+    "participant_phone_number": ("CreateProxySession", "ParticipantPhoneNumbers"),
+    "proxy_phone_number": ("AssociatePhoneNumbersWithVoiceConnector", "E164PhoneNumbers"),
+    "capability": ("CreateProxySession", "Capabilities"),
 }
+FILTER_OPTIONS = ("participant_phone_number", "proxy_phone_number", "capability", "created_after", "created_before")
+TIMESTAMP_OPTIONS = ("created_after", "created_before")
 
 
-def operation_for(params):
-    """The operation the options call for: GetProxySession for ids, ListProxySessions otherwise."""
-    if params["proxy_session_id"] is None and params["proxy_session_ids"] is None:
-        return "ListProxySessions"
-    return "GetProxySession"
+def operations_for(params: Dict[str, Any]) -> List[str]:
+    """The operations the options call for, in the order they are used."""
+    if params["proxy_session_id"] is not None or params["proxy_session_ids"] is not None:
+        return ["GetProxySession"]
+    if params["voice_connector_id"] is None:
+        return ["ListVoiceConnectors", "ListProxySessions"]
+    return ["ListProxySessions"]
 
 
-def gather(client, params):
-    """The module's result: proxy_sessions always, proxy_session for a single id."""
+def sessions_by_connector(client: Any, params: Dict[str, Any]) -> Dict[str, List[Dict[str, Any]]]:
+    """The sessions the service sent, as the service sent them, by connector in the order of the connectors."""
     voice_connector_id = params["voice_connector_id"]
     if params["proxy_session_id"] is not None:
         found = get_proxy_session(client, voice_connector_id, params["proxy_session_id"])
-        session = normalize_proxy_session(found) if found else {}
-        return {"proxy_sessions": [session] if session else [], "proxy_session": session}
+        return {voice_connector_id: [found] if found else []}
     if params["proxy_session_ids"] is not None:
-        sessions = get_proxy_sessions(
-            client, voice_connector_id, params["proxy_session_ids"], params["max_concurrency"]
-        )
-    else:
-        sessions = list_proxy_sessions(client, voice_connector_id, params["status"])
-    return {"proxy_sessions": [normalize_proxy_session(s) for s in sessions]}
+        found = get_proxy_sessions(client, voice_connector_id, params["proxy_session_ids"], params["max_concurrency"])
+        return {voice_connector_id: found}
+    if voice_connector_id is not None:
+        return {voice_connector_id: list_proxy_sessions(client, voice_connector_id, params["status"])}
+    # Every connector of the region: a connector deleted since ListVoiceConnectors lists no session (not found is
+    # empty); any other failure of any connector fails the task.
+    ids = list(dict.fromkeys(vc["VoiceConnectorId"] for vc in list_voice_connectors(client)))
+    listings = run_concurrently(
+        lambda vc_id: list_proxy_sessions(client, vc_id, params["status"]), ids, params["max_concurrency"]
+    )
+    return dict(zip(ids, listings))
+
+
+def gather(client: Any, params: Dict[str, Any], statuses: List[str]) -> Dict[str, Any]:
+    """The module's result: proxy_sessions and summary always, proxy_session for a single id."""
+    keep = SessionFilter(**{option: params[option] for option in FILTER_OPTIONS})
+    found = {
+        vc_id: keep.apply(normalize_proxy_session(s) for s in sessions)
+        for vc_id, sessions in sessions_by_connector(client, params).items()
+    }
+    result: Dict[str, Any] = {
+        "proxy_sessions": [s for sessions in found.values() for s in sessions],
+        "summary": summarize(found, statuses),
+    }
+    if params["proxy_session_id"] is not None:
+        result["proxy_session"] = result["proxy_sessions"][0] if result["proxy_sessions"] else {}
+    if params["mask_phone_numbers"]:
+        result = mask_phone_numbers(result)
+    return result
 
 
 def main():
     argument_spec = dict(
-        voice_connector_id=dict(type="str", required=True),
+        voice_connector_id=dict(type="str"),
         proxy_session_id=dict(type="str"),
         proxy_session_ids=dict(type="list", elements="str"),
         status=dict(type="str", choices=["Open", "InProgress", "Closed"]),
+        participant_phone_number=dict(type="str"),
+        proxy_phone_number=dict(type="str"),
+        capability=dict(type="str", choices=["Voice", "SMS"]),
+        created_after=dict(type="str"),
+        created_before=dict(type="str"),
+        mask_phone_numbers=dict(type="bool", default=False),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=[["proxy_session_id", "proxy_session_ids", "status"]],
+        required_by={"proxy_session_id": "voice_connector_id", "proxy_session_ids": "voice_connector_id"},
     )
     params = module.params
 
@@ -316,16 +468,17 @@ def main():
         model = ChimeModel()
         raise_for_violations(
             option_violations(model, params, OPTION_MEMBERS)
+            + timestamp_violations(params, TIMESTAMP_OPTIONS)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
         )
-        operation = operation_for(params)
-        notice = model.deprecation(operation)
-        if notice:
-            # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
-            # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
-            warn(f"{operation} (chime-sdk-voice): {notice}")
+        for operation in operations_for(params):
+            notice = model.deprecation(operation)
+            if notice:
+                # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
+                # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
+                warn(f"{operation} (chime-sdk-voice): {notice}")
         client = chime_client(module, model, params["max_concurrency"])
-        result = gather(client, params)
+        result = gather(client, params, model.enum("ListProxySessions", "Status"))
     except AnsibleChimeError as e:
         module.fail_json_aws_error(e)
 

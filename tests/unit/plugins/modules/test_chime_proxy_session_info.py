@@ -3,6 +3,7 @@
 """The module end to end in-process: options in, JSON out, a real client behind botocore's Stubber."""
 
 import json
+import time
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
@@ -16,8 +17,11 @@ from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMP
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SNAKE
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import PoolStubber
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
 
+# Run replaces time.sleep (the retry layer's back-off) for the whole process; the pool tests need it back.
+REAL_SLEEP = time.sleep
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 CREDENTIALS = {"region": "us-east-1", "access_key": "AKIAIOSFODNN7EXAMPLE", "secret_key": SECRET}
 
@@ -29,11 +33,12 @@ class Run:
         self.capsys = capsys
         self.clients = []
         self.queue = []
+        self.pool = False  # True: responses matched by their parameters (PoolStubber), for concurrent calls
         real = chime_client
 
         def stubbed_client(module, model, max_concurrency):
             client = real(module, model, max_concurrency)
-            stub = Stubber(client)
+            stub = PoolStubber(client) if self.pool else Stubber(client)
             for method, args in self.queue:
                 getattr(stub, method)(*args[:-1], **args[-1])
             stub.activate()
@@ -154,14 +159,11 @@ def test_bad_input_fails_before_any_request(run, args, named):
         ({"status": "open"}, "status"),
         ({"proxy_session_id": "a", "proxy_session_ids": ["b"]}, "mutually exclusive"),
         ({"proxy_session_id": "a", "status": "Open"}, "mutually exclusive"),
-        ({}, "voice_connector_id"),
+        ({"capability": "voice"}, "capability"),
     ],
 )
 def test_ansible_refuses_bad_combinations_before_any_request(run, args, named):
-    if args == {}:
-        _out, result = run()
-    else:
-        _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, **args)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, **args)
     assert result["failed"] is True
     assert named in result["msg"]
     assert run.clients == []
@@ -174,3 +176,236 @@ def test_secrets_never_appear_in_the_output(run):
     )
     assert SECRET not in out
     assert "TOKEN-VALUE-123" not in out
+
+
+# --- the whole region: every connector, filters, summary, masking --------------------------------------------------
+
+OTHER_ID = "bcdefg2hijk3lmnop4qrs5"
+THIRD_ID = "cdefgh3ijkl4mnopq5rst6"
+
+
+def connector(voice_connector_id):
+    return {"VoiceConnectorId": voice_connector_id, "Name": f"vc {voice_connector_id[:4]}", "AwsRegion": "us-east-1"}
+
+
+def listing(voice_connector_id, token=None, status=None):
+    params = {"VoiceConnectorId": voice_connector_id, "MaxResults": 100}
+    if status:
+        params["Status"] = status
+    if token:
+        params["NextToken"] = token
+    return params
+
+
+def on(voice_connector_id, proxy_session_id, status="Open", **extra):
+    return session(proxy_session_id, status, VoiceConnectorId=voice_connector_id, **extra)
+
+
+def test_without_a_connector_every_connector_of_the_region_in_the_service_order(run):
+    run.response(
+        "list_voice_connectors",
+        {"VoiceConnectors": [connector(OTHER_ID), connector(VOICE_CONNECTOR_ID)], "NextToken": "t1"},
+        {"MaxResults": 100},
+    )
+    run.response(
+        "list_voice_connectors", {"VoiceConnectors": [connector(THIRD_ID)]}, {"MaxResults": 100, "NextToken": "t1"}
+    )
+    run.response("list_proxy_sessions", {"ProxySessions": [on(OTHER_ID, "o1")], "NextToken": "p2"}, listing(OTHER_ID))
+    run.response(
+        "list_proxy_sessions", {"ProxySessions": [on(OTHER_ID, "o2", "Closed")]}, listing(OTHER_ID, token="p2")
+    )
+    run.response("list_proxy_sessions", {"ProxySessions": []}, listing(VOICE_CONNECTOR_ID))
+    run.response("list_proxy_sessions", {"ProxySessions": [on(THIRD_ID, "t1", "InProgress")]}, listing(THIRD_ID))
+    _out, result = run(max_concurrency=1)
+    assert [(s["voice_connector_id"], s["proxy_session_id"]) for s in result["proxy_sessions"]] == [
+        (OTHER_ID, "o1"),
+        (OTHER_ID, "o2"),
+        (THIRD_ID, "t1"),
+    ]
+    assert result["summary"] == {
+        "total": 3,
+        "by_status": {"Open": 1, "InProgress": 1, "Closed": 1},
+        "by_voice_connector": {OTHER_ID: 2, VOICE_CONNECTOR_ID: 0, THIRD_ID: 1},
+        "voice_connectors_scanned": 3,
+    }
+    warnings = [str(w) for w in result.get("warnings", [])]
+    assert len([w for w in warnings if "ListProxySessions (chime-sdk-voice)" in w]) == 1, warnings
+    assert not [w for w in warnings if "ListVoiceConnectors" in w], "ListVoiceConnectors is not deprecated"
+
+
+def test_the_region_with_status_sends_it_for_every_connector(run):
+    run.response(
+        "list_voice_connectors", {"VoiceConnectors": [connector(OTHER_ID), connector(THIRD_ID)]}, {"MaxResults": 100}
+    )
+    run.response("list_proxy_sessions", {"ProxySessions": [on(OTHER_ID, "o1")]}, listing(OTHER_ID, status="Open"))
+    run.response("list_proxy_sessions", {"ProxySessions": [on(THIRD_ID, "t1")]}, listing(THIRD_ID, status="Open"))
+    _out, result = run(status="Open", max_concurrency=1)
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["o1", "t1"]
+    assert result["summary"]["by_status"] == {"Open": 2, "InProgress": 0, "Closed": 0}
+
+
+def test_the_region_concurrently_keeps_connector_order_pages_once_and_the_bound(run, monkeypatch):
+    monkeypatch.setattr(time, "sleep", REAL_SLEEP)  # PoolStubber holds each call a little, to overlap them
+    run.pool = True
+    ids = [f"{n:02d}" + "a" * 19 for n in range(8)]
+    run.response("list_voice_connectors", {"VoiceConnectors": [connector(i) for i in ids]}, {"MaxResults": 100})
+    for i in ids:
+        run.response("list_proxy_sessions", {"ProxySessions": [on(i, f"{i}-1")], "NextToken": f"{i}-next"}, listing(i))
+        run.response("list_proxy_sessions", {"ProxySessions": [on(i, f"{i}-2")]}, listing(i, token=f"{i}-next"))
+    _out, result = run(max_concurrency=3)
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == [f"{i}-{n}" for i in ids for n in (1, 2)]
+    _client, stub = run.clients[0]
+    assert len(stub.calls) == 1 + 2 * len(ids), "every page requested once"
+    assert 1 < stub.max_in_flight <= 3
+    assert result["summary"]["voice_connectors_scanned"] == 8
+
+
+def test_a_connector_deleted_after_the_listing_is_skipped(run):
+    run.response(
+        "list_voice_connectors", {"VoiceConnectors": [connector(OTHER_ID), connector(THIRD_ID)]}, {"MaxResults": 100}
+    )
+    run.error("list_proxy_sessions", "NotFoundException", 404, listing(OTHER_ID))
+    run.response("list_proxy_sessions", {"ProxySessions": [on(THIRD_ID, "t1")]}, listing(THIRD_ID))
+    _out, result = run(max_concurrency=1)
+    assert "failed" not in result
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["t1"]
+
+
+def test_one_connector_failing_fails_the_whole_task(run):
+    run.response(
+        "list_voice_connectors", {"VoiceConnectors": [connector(OTHER_ID), connector(THIRD_ID)]}, {"MaxResults": 100}
+    )
+    run.response("list_proxy_sessions", {"ProxySessions": [on(OTHER_ID, "o1")]}, listing(OTHER_ID))
+    run.error("list_proxy_sessions", "ForbiddenException", 403, listing(THIRD_ID))
+    _out, result = run(max_concurrency=1)
+    assert result["failed"] is True
+    assert result["msg"].startswith(f"Failed to list proxy sessions of voice connector {THIRD_ID}")
+    assert "access denied" in result["msg"]
+    assert "proxy_sessions" not in result and "summary" not in result
+
+
+def test_the_connector_listing_failing_fails_the_task(run):
+    run.error("list_voice_connectors", "UnauthorizedClientException", 401, {"MaxResults": 100})
+    _out, result = run()
+    assert result["failed"] is True
+    assert result["msg"].startswith("Failed to list voice connectors in region us-east-1")
+    assert "proxy_sessions" not in result
+
+
+@pytest.mark.parametrize("option", ["proxy_session_id", "proxy_session_ids"])
+def test_ids_without_a_connector_fail_before_any_request(run, option):
+    _out, result = run(**{option: EXAMPLE_ID if option == "proxy_session_id" else [EXAMPLE_ID]})
+    assert result["failed"] is True
+    assert option in result["msg"] and "voice_connector_id" in result["msg"]
+    assert run.clients == []
+
+
+FILTERED = [
+    on(VOICE_CONNECTOR_ID, "a", CreatedTimestamp="2026-03-01T00:00:00.000Z", Capabilities=["Voice"]),
+    on(
+        VOICE_CONNECTOR_ID,
+        "b",
+        "Closed",
+        CreatedTimestamp="2026-03-15T12:00:00.000Z",
+        Participants=[
+            {"PhoneNumber": "+12065550111", "ProxyPhoneNumber": "+19135550100"},
+            {"PhoneNumber": "+14015550101", "ProxyPhoneNumber": "+19135550100"},
+        ],
+    ),
+    on(VOICE_CONNECTOR_ID, "c", CreatedTimestamp="2026-04-01T00:00:00.000Z", Capabilities=["SMS"]),
+]
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({}, ["a", "b", "c"]),
+        ({"participant_phone_number": "+14015550101"}, ["a", "b", "c"]),
+        ({"participant_phone_number": "+12065550111"}, ["b"]),
+        ({"participant_phone_number": "12065550111"}, ["b"]),
+        ({"participant_phone_number": "+19135550199"}, []),
+        ({"proxy_phone_number": "+19135550199"}, ["a", "c"]),
+        ({"capability": "SMS"}, ["b", "c"]),
+        ({"capability": "Voice"}, ["a", "b"]),
+        ({"created_after": "2026-03-01"}, ["a", "b", "c"]),
+        ({"created_after": "2026-03-01T00:00:00.001"}, ["b", "c"]),
+        ({"created_before": "2026-04-01"}, ["a", "b"]),
+        ({"created_after": "2026-03-15T13:00:00+02:00", "created_before": "2026-03-15T15:00+02:00"}, ["b"]),
+        ({"capability": "SMS", "created_before": "2026-04-01", "proxy_phone_number": "+19135550100"}, ["b"]),
+        ({"capability": "SMS", "participant_phone_number": "+12065550100"}, ["c"]),
+    ],
+)
+def test_filters_combine_with_and_on_what_the_service_sent(run, filters, expected):
+    run.response("list_proxy_sessions", {"ProxySessions": FILTERED}, LIST)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, **filters)
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == expected
+    assert result["summary"]["total"] == len(expected)
+    assert result["summary"]["by_voice_connector"] == {VOICE_CONNECTOR_ID: len(expected)}
+    assert sum(result["summary"]["by_status"].values()) == len(expected)
+
+
+def test_a_filtered_out_single_session_is_an_empty_dict(run):
+    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, capability="Voice")
+    assert result["proxy_session"] == EXAMPLE_SNAKE
+    run.queue.clear()
+    run.clients.clear()
+    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, created_after="2021-01-01")
+    assert result["proxy_session"] == {} and result["proxy_sessions"] == []
+    assert result["summary"] == {
+        "total": 0,
+        "by_status": {"Open": 0, "InProgress": 0, "Closed": 0},
+        "by_voice_connector": {VOICE_CONNECTOR_ID: 0},
+        "voice_connectors_scanned": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (
+            {"participant_phone_number": "2065550100x"},
+            "participant_phone_number (CreateProxySession ParticipantPhoneNumbers) must match the pattern",
+        ),
+        (
+            {"participant_phone_number": "+0206"},
+            "participant_phone_number (CreateProxySession ParticipantPhoneNumbers) must match",
+        ),
+        (
+            {"proxy_phone_number": "+1 206 555 0100"},
+            "proxy_phone_number (AssociatePhoneNumbersWithVoiceConnector E164PhoneNumbers) must match",
+        ),
+        ({"created_after": "yesterday"}, "created_after must be an ISO 8601 date"),
+        ({"created_before": "2026-13-01"}, "created_before is not a valid date or time"),
+        (
+            {"created_after": "2026-04-02", "created_before": "2026-04-01"},
+            "created_after must be earlier than created_before",
+        ),
+    ],
+)
+def test_bad_filters_fail_before_any_request(run, args, named):
+    _out, result = run(**args)
+    assert result["failed"] is True
+    assert result["msg"].startswith("Invalid options, nothing was sent to AWS: ")
+    assert named in result["msg"]
+    assert run.clients == []
+
+
+def test_masked_numbers_keep_the_plus_and_four_digits_and_filters_use_the_real_ones(run):
+    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
+    out, result = run(
+        voice_connector_id=VOICE_CONNECTOR_ID,
+        proxy_session_id=EXAMPLE_ID,
+        participant_phone_number="+12065550100",
+        mask_phone_numbers=True,
+    )
+    expected = [
+        {"phone_number": "+*******0100", "proxy_phone_number": "+*******0199"},
+        {"phone_number": "+*******0101", "proxy_phone_number": "+*******0199"},
+    ]
+    assert result["proxy_session"]["participants"] == expected
+    assert result["proxy_sessions"][0]["participants"] == expected
+    shown = json.dumps([result["proxy_session"], result["proxy_sessions"], result["summary"]])
+    for number in ("2065550100", "4015550101", "9135550199"):
+        assert number not in shown
