@@ -3,7 +3,7 @@
 # Copyright: Contributors to the telephony.chime project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Proxy sessions: GetProxySession and ListProxySessions, each request through the retry layer.
+"""Proxy sessions: Get, List, Create, Update and DeleteProxySession, each request through the retry layer.
 
 Helpers follow amazon.aws: the error handler outside, the retry layer inside. Results are what the service sent;
 normalize_proxy_session gives the modules' snake_case form.
@@ -25,6 +25,7 @@ from .normalize import snake_case_keys
 from .paging import PAGE_SIZE
 from .paging import every_page
 from .retries import chime_retry
+from .writes import call_write
 
 
 @ChimeErrorHandler.list_error_handler("get proxy session", None)
@@ -97,3 +98,70 @@ def list_proxy_sessions(client: Any, voice_connector_id: str, status: Optional[s
 def normalize_proxy_session(session: Dict[str, Any]) -> Dict[str, Any]:
     """A ProxySession with snake_case keys, values as AWS sends them (status stays "Open")."""
     return snake_case_keys(session)
+
+
+@ChimeErrorHandler.common_error_handler("create proxy session")
+@chime_retry
+def _create_proxy_session(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:
+    return client.create_proxy_session(VoiceConnectorId=voice_connector_id, **members)["ProxySession"]
+
+
+def create_proxy_session(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:
+    """A new session from CreateProxySession's members (ParticipantPhoneNumbers, Capabilities, Name, ...).
+
+    The request goes through the retry layer like every other: a server fault on a create that AWS did carry out
+    can leave a second session behind, which a rerun then finds by its name and participants.
+    """
+    return call_write(
+        f"{members.get('Name')!r} on voice connector {voice_connector_id}",
+        "chime:CreateProxySession",
+        _create_proxy_session,
+        client,
+        voice_connector_id,
+        members,
+    )
+
+
+@ChimeErrorHandler.common_error_handler("update proxy session")
+@chime_retry
+def _update_proxy_session(
+    client: Any, voice_connector_id: str, proxy_session_id: str, members: Dict[str, Any]
+) -> Dict[str, Any]:
+    return client.update_proxy_session(VoiceConnectorId=voice_connector_id, ProxySessionId=proxy_session_id, **members)[
+        "ProxySession"
+    ]
+
+
+def update_proxy_session(
+    client: Any, voice_connector_id: str, proxy_session_id: str, members: Dict[str, Any]
+) -> Dict[str, Any]:
+    """The session after UpdateProxySession with these members (Capabilities, which the model requires, and
+    ExpiryMinutes)."""
+    return call_write(
+        f"{proxy_session_id} of voice connector {voice_connector_id}",
+        "chime:UpdateProxySession",
+        _update_proxy_session,
+        client,
+        voice_connector_id,
+        proxy_session_id,
+        members,
+    )
+
+
+@ChimeErrorHandler.deletion_error_handler("delete proxy session")
+@chime_retry
+def _delete_proxy_session(client: Any, voice_connector_id: str, proxy_session_id: str) -> bool:
+    client.delete_proxy_session(VoiceConnectorId=voice_connector_id, ProxySessionId=proxy_session_id)
+    return True
+
+
+def delete_proxy_session(client: Any, voice_connector_id: str, proxy_session_id: str) -> bool:
+    """Delete one session: True when deleted, False when it (or its connector) did not exist."""
+    return call_write(
+        f"{proxy_session_id} of voice connector {voice_connector_id}",
+        "chime:DeleteProxySession",
+        _delete_proxy_session,
+        client,
+        voice_connector_id,
+        proxy_session_id,
+    )

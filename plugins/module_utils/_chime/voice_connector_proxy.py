@@ -16,6 +16,7 @@ from typing import Optional
 from .errors import ChimeErrorHandler
 from .errors import call_about
 from .retries import chime_retry
+from .writes import call_write
 
 
 @ChimeErrorHandler.list_error_handler("get the proxy configuration", None)
@@ -28,4 +29,40 @@ def get_voice_connector_proxy(client: Any, voice_connector_id: str) -> Optional[
     """The connector's proxy configuration as the service sends it; None when it has none or does not exist."""
     return call_about(
         f"of voice connector {voice_connector_id}", _get_voice_connector_proxy, client, voice_connector_id
+    )
+
+
+@ChimeErrorHandler.common_error_handler("put the proxy configuration")
+@chime_retry
+def _put_voice_connector_proxy(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:
+    return client.put_voice_connector_proxy(VoiceConnectorId=voice_connector_id, **members).get("Proxy") or {}
+
+
+def put_voice_connector_proxy(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:
+    """Set the connector's whole proxy configuration (PutVoiceConnectorProxy's members); the Proxy AWS answers with."""
+    return call_write(
+        f"of voice connector {voice_connector_id}",
+        "chime:PutVoiceConnectorProxy",
+        _put_voice_connector_proxy,
+        client,
+        voice_connector_id,
+        members,
+    )
+
+
+@ChimeErrorHandler.deletion_error_handler("delete the proxy configuration")
+@chime_retry
+def _delete_voice_connector_proxy(client: Any, voice_connector_id: str) -> bool:
+    client.delete_voice_connector_proxy(VoiceConnectorId=voice_connector_id)
+    return True
+
+
+def delete_voice_connector_proxy(client: Any, voice_connector_id: str) -> bool:
+    """Remove the connector's proxy configuration: True when removed, False when there was none (NotFound)."""
+    return call_write(
+        f"of voice connector {voice_connector_id}",
+        "chime:DeleteVoiceConnectorProxy",
+        _delete_voice_connector_proxy,
+        client,
+        voice_connector_id,
     )
