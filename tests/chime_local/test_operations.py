@@ -36,6 +36,8 @@ IMPLEMENTED = [
     "ListProxySessions",
     "UpdateProxySession",
     "DeleteProxySession",
+    "GetPhoneNumber",
+    "ListPhoneNumbers",
 ]
 
 

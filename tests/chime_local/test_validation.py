@@ -72,6 +72,15 @@ BASELINES: dict[str, dict[str, Any]] = {
         "ExpiryMinutes": 30,
     },
     "DeleteProxySession": {"VoiceConnectorId": CONNECTOR, "ProxySessionId": SESSION},
+    "GetPhoneNumber": {"PhoneNumberId": "+12065550100"},
+    "ListPhoneNumbers": {
+        "Status": "Assigned",
+        "ProductType": "VoiceConnector",
+        "FilterName": "VoiceConnectorId",
+        "FilterValue": CONNECTOR,
+        "MaxResults": 10,
+        "NextToken": "token",
+    },
 }
 DELETE = object()
 PATTERN_CANDIDATES = ["not valid!", "x", " ", "", "-"]
@@ -227,14 +236,14 @@ def test_baselines_pass_validation(mocked: Any) -> None:
 
 def _call_validator(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     from chime_local.chimesdkvoice.exceptions import BadRequestException  # pylint: disable=import-outside-toplevel
-    from chime_local.chimesdkvoice.responses import validate_input  # pylint: disable=import-outside-toplevel
+    from chime_local.chimesdkvoice.validation import validate_input  # pylint: disable=import-outside-toplevel
 
     with pytest.raises(BadRequestException) as excinfo:
         validate_input(MODEL.operation_model(operation), params)
     error = excinfo.value
     return {
-        "Error": {"Code": error.error_type, "Message": error.message},
-        "ResponseMetadata": {"HTTPStatusCode": error.code},
+        "Error": {"Code": error.code, "Message": error.message},
+        "ResponseMetadata": {"HTTPStatusCode": MODEL.shape_for(error.code).metadata["error"]["httpStatusCode"]},
     }
 
 

@@ -1,43 +1,43 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ChimeSDKVoiceBackend: voice connectors, proxy configuration and proxy sessions.
+"""ChimeSDKVoiceBackend: voice connectors, their proxy configuration, proxy sessions and phone numbers.
 
-Besides the API operations the backend can load *seed data* (plain dicts, see
-``load_seed``).  Seeds registered with ``register_seed`` are applied to every
-backend instance when moto creates it (lazily, per account and region) and again
-after a reset, so a seeded connector is visible from any account/region its
-``account``/``region`` scope allows ("*" by default).
+Model objects render themselves with ``to_dict()`` (members named as in the service model,
+timestamps as datetimes: the serializer formats them).  Every time the backend reads comes
+from ``clock.now()``.  A session whose ``ExpiryMinutes`` have passed since its creation is
+closed when it is next read (``EndedTimestamp`` = creation + ExpiryMinutes); sessions loaded
+from seed data with an explicit ``Status`` keep it.  Seed data is applied by ``seeding.py``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
-import copy
-import json
 import string
 import threading
-from collections import Counter
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from typing import Any
+from typing import Callable
 from typing import Iterable
 from typing import Iterator
 
+from botocore.paginate import TokenDecoder
 from moto.core.base_backend import BackendDict
 from moto.core.base_backend import BaseBackend
 from moto.core.common_models import BaseModel
+from moto.core.exceptions import InvalidToken
 from moto.moto_api._internal import mock_random
+from moto.utilities.paginator import paginate
 
+from . import clock
 from .exceptions import BadRequestException
+from .exceptions import ConflictException
 from .exceptions import NotFoundException
-from .exceptions import service_model
 
 DEFAULT_MAX_RESULTS = 100
-WILDCARD = "*"
 ACTIVE_STATUSES = ("Open", "InProgress")
+VOICE_CONNECTOR_REGIONS = ("us-east-1", "us-west-2")  # the model's VoiceConnectorAwsRegion enum, checked by a test
 
 # Country calling codes for the proxy number pools.  Unknown countries fall back to +1.
 CALLING_CODES = {
@@ -65,71 +65,46 @@ NANP_COUNTRIES = {"US", "CA", "PR"}
 # First area codes tried for North American pools (913 is the AWS example's proxy number).
 NANP_AREA_CODES = ("913", "206", "312", "415", "512", "617", "702", "818", "929", "971")
 
-_SEEDS: list[dict[str, Any]] = []
-_SEEDS_LOCK = threading.Lock()
+# moto's paginator; ``page_key`` sorts like (created, id) and never contains moto's "|" separator.
+PAGINATION_MODEL = {
+    name: {
+        "input_token": "next_token",
+        "limit_key": "max_results",
+        "limit_default": DEFAULT_MAX_RESULTS,
+        "unique_attribute": "page_key",
+    }
+    for name in ("_voice_connector_page", "_proxy_session_page", "_phone_number_page")
+}
 
 
-def register_seed(seed: dict[str, Any]) -> None:
-    """Register seed data applied to every backend instance on creation and reset."""
-    with _SEEDS_LOCK:
-        _SEEDS.append(copy.deepcopy(seed))
+def page_key(created: datetime, ident: str) -> str:
+    """Sort key as text: fixed-width UTC time, then the id in hex (byte order, no separator clash)."""
+    return f"{created.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%S%f')}~{ident.encode().hex()}"
 
 
-def clear_seeds() -> None:
-    with _SEEDS_LOCK:
-        _SEEDS.clear()
+def token_page_key(token: str | None) -> str | None:
+    """The ``page_key`` a NextToken of moto's paginator points at; BadRequestException for anything else.
 
-
-def registered_seeds() -> list[dict[str, Any]]:
-    with _SEEDS_LOCK:
-        return list(_SEEDS)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def iso8601_ms(value: datetime) -> str:
-    """Format like AWS: ``2020-04-15T16:10:10.288Z`` (UTC, milliseconds)."""
-    value = value.astimezone(timezone.utc)
-    return f"{value.strftime('%Y-%m-%dT%H:%M:%S')}.{value.microsecond // 1000:03d}Z"
-
-
-def parse_timestamp(value: Any) -> datetime:
-    """Accept a datetime (naive means UTC), an ISO 8601 string or epoch seconds."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("Z") or text.endswith("z"):
-            text = f"{text[:-1]}+00:00"
-        parsed = datetime.fromisoformat(text)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    raise ValueError(f"not a timestamp: {value!r}")
-
-
-def encode_token(created: datetime, ident: str) -> str:
-    """Opaque pagination token: the sort key of the last item returned."""
-    raw = json.dumps([created.isoformat(), ident], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_token(token: str) -> tuple[datetime, str]:
+    moto's own decoder would let a forged token through to an AttributeError, a KeyError or a
+    RecursionError; this refuses it first.
+    """
+    if token is None:
+        return None
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        created, ident = json.loads(raw)
-        return parse_timestamp(created), str(ident)
-    except (binascii.Error, ValueError, TypeError) as err:
-        raise BadRequestException("Invalid NextToken.") from err
+        decoded = TokenDecoder().decode(token)
+        key = decoded.get("uniqueAttributes") if isinstance(decoded, dict) else None
+    except Exception:  # pylint: disable=broad-exception-caught  # ValueError, RecursionError, binascii...
+        key = None
+    if not isinstance(key, str) or "~" not in key:
+        raise BadRequestException("Invalid NextToken.")
+    return key
 
 
-def seed_phone_number(value: Any) -> str:
-    """Seed phone numbers: YAML reads an unquoted +12065550100 as the integer 12065550100."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"+{value}"
-    return str(value)
+class PageCursor:
+    """Stands for the item a NextToken points at once it is gone, so that paging resumes after it."""
+
+    def __init__(self, key: str) -> None:
+        self.page_key = key
 
 
 def random_voice_connector_id() -> str:
@@ -137,21 +112,7 @@ def random_voice_connector_id() -> str:
     return "".join(mock_random.choice(alphabet) for _attempt in range(22))
 
 
-def _voice_connector_regions() -> list[str]:
-    return list(service_model().shape_for("VoiceConnectorAwsRegion").enum)
-
-
-def _in_scope(scope: Any, value: str) -> bool:
-    if scope is None or scope == WILDCARD:
-        return True
-    if isinstance(scope, (list, tuple, set)):
-        return value in scope or WILDCARD in scope
-    return str(scope) == value
-
-
 class VoiceConnector(BaseModel):
-    """A voice connector (only what the proxy operations need)."""
-
     def __init__(
         self,
         account_id: str,
@@ -164,43 +125,36 @@ class VoiceConnector(BaseModel):
         updated: datetime | None = None,
         integration_type: str | None = None,
         network_type: str | None = None,
-        tags: list[dict[str, str]] | None = None,
     ) -> None:
         self.voice_connector_id = voice_connector_id
         self.name = name
         self.aws_region = aws_region
         self.require_encryption = require_encryption
-        self.created = created or utcnow()
+        self.created = created or clock.now()
         self.updated = updated or self.created
         self.integration_type = integration_type
         self.network_type = network_type
-        self.tags = tags or []
         self.arn = f"arn:aws:chime:{region_name}:{account_id}:vc/{voice_connector_id}"
-
-    @property
-    def sort_key(self) -> tuple[datetime, str]:
-        return (self.created, self.voice_connector_id)
+        self.page_key = page_key(self.created, voice_connector_id)
 
     def to_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {
+        return {
             "VoiceConnectorId": self.voice_connector_id,
             "AwsRegion": self.aws_region,
             "Name": self.name,
             "OutboundHostName": f"{self.voice_connector_id}.voiceconnector.chime.aws",
             "RequireEncryption": self.require_encryption,
-            "CreatedTimestamp": iso8601_ms(self.created),
-            "UpdatedTimestamp": iso8601_ms(self.updated),
+            "CreatedTimestamp": self.created,
+            "UpdatedTimestamp": self.updated,
             "VoiceConnectorArn": self.arn,
+            "IntegrationType": self.integration_type,
+            "NetworkType": self.network_type,
         }
-        if self.integration_type:
-            result["IntegrationType"] = self.integration_type
-        if self.network_type:
-            result["NetworkType"] = self.network_type
-        return result
 
 
-class ProxyConfig:
-    """The proxy configuration of one voice connector."""
+class ProxyConfig(BaseModel):
+    """The proxy configuration of one voice connector (Put calls the countries PhoneNumberPoolCountries,
+    Get and Put answer with PhoneNumberCountries)."""
 
     def __init__(
         self,
@@ -215,19 +169,17 @@ class ProxyConfig:
         self.disabled = disabled
 
     def to_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {
+        return {
             "DefaultSessionExpiryMinutes": self.default_session_expiry_minutes,
             "Disabled": self.disabled,
+            "FallBackPhoneNumber": self.fall_back_phone_number or None,
             "PhoneNumberCountries": list(self.phone_number_countries),
         }
-        if self.fall_back_phone_number:
-            result["FallBackPhoneNumber"] = self.fall_back_phone_number
-        return result
 
 
 class ProxySession:
-    """One proxy session.  A plain class (not BaseModel): benchmarks seed 10,000 of them
-    and BaseModel keeps every instance ever created in a class-level list."""
+    """One proxy session.  A plain class with slots (not BaseModel): seeds hold 10,000 of them and
+    BaseModel keeps every instance ever created in a class-level list."""
 
     __slots__ = (
         "voice_connector_id",
@@ -243,6 +195,8 @@ class ProxySession:
         "number_selection_behavior",
         "geo_match_level",
         "geo_match_params",
+        "expires",
+        "page_key",
     )
 
     def __init__(
@@ -260,6 +214,7 @@ class ProxySession:
         number_selection_behavior: str | None = None,
         geo_match_level: str | None = None,
         geo_match_params: dict[str, str] | None = None,
+        expires: bool = True,
     ) -> None:
         self.voice_connector_id = voice_connector_id
         self.proxy_session_id = proxy_session_id
@@ -274,57 +229,81 @@ class ProxySession:
         self.number_selection_behavior = number_selection_behavior
         self.geo_match_level = geo_match_level
         self.geo_match_params = geo_match_params
-
-    @property
-    def sort_key(self) -> tuple[datetime, str]:
-        return (self.created, self.proxy_session_id)
+        # False for seed data with an explicit Status: it keeps that status whatever the clock says.
+        self.expires = expires
+        self.page_key = page_key(created, proxy_session_id)
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    def expire_if_due(self, now: datetime) -> bool:
+        """Close the session once ExpiryMinutes have passed since creation; True when it closed now."""
+        if not self.expires or not self.active or not self.expiry_minutes:
+            return False
+        end = self.created + timedelta(minutes=self.expiry_minutes)
+        if now < end:
+            return False
+        self.status = "Closed"
+        self.ended = end
+        self.updated = max(self.updated, end)
+        return True
+
     def to_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {
+        return {
             "VoiceConnectorId": self.voice_connector_id,
             "ProxySessionId": self.proxy_session_id,
+            "Name": self.name,
+            "Status": self.status,
+            "ExpiryMinutes": self.expiry_minutes,
+            "Capabilities": list(self.capabilities),
+            "CreatedTimestamp": self.created,
+            "UpdatedTimestamp": self.updated,
+            "EndedTimestamp": self.ended,
+            "Participants": [{"PhoneNumber": p, "ProxyPhoneNumber": x} for p, x in self.participants],
+            "NumberSelectionBehavior": self.number_selection_behavior,
+            "GeoMatchLevel": self.geo_match_level,
+            "GeoMatchParams": dict(self.geo_match_params) if self.geo_match_params is not None else None,
         }
-        if self.name is not None:
-            result["Name"] = self.name
-        result["Status"] = self.status
-        if self.expiry_minutes is not None:
-            result["ExpiryMinutes"] = self.expiry_minutes
-        result["Capabilities"] = list(self.capabilities)
-        result["CreatedTimestamp"] = iso8601_ms(self.created)
-        result["UpdatedTimestamp"] = iso8601_ms(self.updated)
-        if self.ended is not None:
-            result["EndedTimestamp"] = iso8601_ms(self.ended)
-        result["Participants"] = [{"PhoneNumber": p, "ProxyPhoneNumber": x} for p, x in self.participants]
-        if self.number_selection_behavior is not None:
-            result["NumberSelectionBehavior"] = self.number_selection_behavior
-        if self.geo_match_level is not None:
-            result["GeoMatchLevel"] = self.geo_match_level
-        if self.geo_match_params is not None:
-            result["GeoMatchParams"] = dict(self.geo_match_params)
-        return result
+
+
+class PhoneNumber(BaseModel):
+    """A phone number: the members of the model's PhoneNumber shape, as seeded (no ordering API here)."""
+
+    def __init__(self, members: dict[str, Any]) -> None:
+        self.members = dict(members)
+        self.phone_number_id = str(members["PhoneNumberId"])
+        self.created = members.get("CreatedTimestamp") or clock.now()
+        self.members.setdefault("CreatedTimestamp", self.created)
+        self.page_key = page_key(self.created, self.phone_number_id)
+
+    def associated_with(self, name: str, value: str) -> bool:
+        return any(a.get("Name") == name and a.get("Value") == value for a in self.members.get("Associations") or [])
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.members)
 
 
 class ChimeSDKVoiceBackend(BaseBackend):
-    """Implementation of the Chime SDK Voice proxy APIs (and the voice connectors they need)."""
+    """Implementation of the Chime SDK Voice proxy APIs and the voice connectors and numbers they need."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.lock = threading.RLock()
         self.voice_connectors: dict[str, VoiceConnector] = {}
         self.proxies: dict[str, ProxyConfig] = {}
+        self.phone_numbers: dict[str, PhoneNumber] = {}
+        # Per connector: sessions by id, and their page keys in order (paging bisects this list).
         self.proxy_sessions: dict[str, dict[str, ProxySession]] = {}
-        # Per connector, the (created, id) sort keys in order: pagination walks this list.
-        self._session_order: dict[str, list[tuple[datetime, str]]] = {}
-        # (connector, participant number) -> proxy numbers held by that participant's active sessions.
-        self._numbers_in_use: dict[tuple[str, str], Counter[str]] = {}
+        self._session_keys: dict[str, list[str]] = {}
+        self._session_by_key: dict[str, dict[str, ProxySession]] = {}
+        # (connector, participant number) -> ids of that participant's sessions (for proxy number choice).
+        self._sessions_of_participant: dict[tuple[str, str], set[str]] = {}
         # (connector, participants) -> the proxy number of their latest session (stickiness).
         self._sticky: dict[tuple[str, frozenset[str]], str] = {}
-        for seed in registered_seeds():
-            self.load_seed(seed)
+        from .seeding import apply_registered_seeds  # pylint: disable=import-outside-toplevel  # seeding imports us
+
+        apply_registered_seeds(self)
 
     # ------------------------------------------------------------------ helpers
     def _connector(self, voice_connector_id: str) -> VoiceConnector:
@@ -336,128 +315,52 @@ class ChimeSDKVoiceBackend(BaseBackend):
     def _session(self, voice_connector_id: str, proxy_session_id: str) -> ProxySession:
         self._connector(voice_connector_id)
         try:
-            return self.proxy_sessions[voice_connector_id][proxy_session_id]
+            session = self.proxy_sessions[voice_connector_id][proxy_session_id]
         except KeyError:
             raise NotFoundException(
                 f"Proxy session {proxy_session_id} not found on voice connector {voice_connector_id}."
             ) from None
+        session.expire_if_due(clock.now())
+        return session
 
-    def _report_region(self) -> str:
-        regions = _voice_connector_regions()
-        return self.region_name if self.region_name in regions else "us-east-1"
-
-    def _hold_numbers(self, session: ProxySession, delta: int) -> None:
-        for participant, proxy in session.participants:
-            key = (session.voice_connector_id, participant)
-            counter = self._numbers_in_use.setdefault(key, Counter())
-            counter[proxy] += delta
-            if counter[proxy] <= 0:
-                del counter[proxy]
-            if not counter:
-                del self._numbers_in_use[key]
-
-    def _store_session(self, session: ProxySession) -> None:
-        sessions = self.proxy_sessions.setdefault(session.voice_connector_id, {})
-        if session.proxy_session_id in sessions:
-            self._remove_session(sessions[session.proxy_session_id])
-        sessions[session.proxy_session_id] = session
-        order = self._session_order.setdefault(session.voice_connector_id, [])
-        key = session.sort_key
-        if not order or order[-1] < key:
-            order.append(key)
-        else:
-            bisect.insort(order, key)
-        if session.active:
-            self._hold_numbers(session, 1)
-        if session.participants:
-            self._sticky[(session.voice_connector_id, frozenset(p for p, _proxy in session.participants))] = (
-                session.participants[0][1]
-            )
-
-    def _remove_session(self, session: ProxySession) -> None:
-        del self.proxy_sessions[session.voice_connector_id][session.proxy_session_id]
-        order = self._session_order[session.voice_connector_id]
-        index = bisect.bisect_left(order, session.sort_key)
-        if index < len(order) and order[index] == session.sort_key:
-            del order[index]
-        if session.active:
-            self._hold_numbers(session, -1)
-
-    def _pool(self, country: str, area_code: str | None = None) -> Iterator[str]:
-        """Proxy numbers of one country's pool, in a fixed order (fictional 555-01XX numbers for NANP)."""
-        code = CALLING_CODES.get(country, "1")
-        if country in NANP_COUNTRIES or code == "1":
-            area_codes: Iterable[str] = (area_code,) if area_code else NANP_AREA_CODES
-            for area in area_codes:
-                for line in range(199, 99, -1):
-                    yield f"+1{area}5550{line:03d}"
-            return
-        for line in range(1000):
-            yield f"+{code}5550{line:04d}"
-
-    def _allocate_proxy_number(
-        self,
-        voice_connector_id: str,
-        participants: list[str],
-        config: ProxyConfig,
-        number_selection_behavior: str | None,
-        geo_match_level: str | None,
-        geo_match_params: dict[str, str] | None,
-    ) -> str:
-        countries = list(config.phone_number_countries)
-        area_code = None
-        if geo_match_level and geo_match_params:
-            wanted = geo_match_params.get("Country") or ""
-            if wanted and wanted not in countries:
-                raise BadRequestException(
-                    f"GeoMatchParams country {wanted} is not in the proxy phone number pool countries {countries}."
-                )
-            if wanted:
-                countries = [wanted]
-            if geo_match_level == "AreaCode":
-                area_code = geo_match_params.get("AreaCode") or None
-        busy: set[str] = set()
-        for participant in participants:
-            busy.update(self._numbers_in_use.get((voice_connector_id, participant), {}))
-        sticky = self._sticky.get((voice_connector_id, frozenset(participants)))
-        if number_selection_behavior == "PreferSticky" and sticky and sticky not in busy:
-            return sticky
-        avoid = {sticky} if number_selection_behavior == "AvoidSticky" and sticky else set()
-        fallback = None
-        for country in countries:
-            for number in self._pool(country, area_code):
-                if number in busy:
-                    continue
-                if number in avoid:
-                    fallback = fallback or number
-                    continue
-                return number
-        if fallback:
-            return fallback
-        raise BadRequestException("No proxy phone number is available for these participants.")
+    def default_aws_region(self) -> str:
+        """The AwsRegion a connector reports when none is given: this backend's region where the model allows it."""
+        return self.region_name if self.region_name in VOICE_CONNECTOR_REGIONS else VOICE_CONNECTOR_REGIONS[0]
 
     def _page(
-        self,
-        order: list[tuple[datetime, str]],
-        lookup: Any,
-        next_token: str | None,
-        max_results: int | None,
-        keep: Any = None,
+        self, keys: list[str], by_key: dict[str, Any], next_token: str | None, limit: int, keep: Callable[[Any], bool]
+    ) -> list[Any]:
+        """Candidates for moto's paginator, from the token's place on: at most ``limit + 1`` kept items.
+
+        When the item the token points at is gone (deleted, or no longer kept by the filter), a
+        PageCursor takes its place so that paging resumes right after it instead of failing.
+        """
+        start_key = token_page_key(next_token)
+        index = bisect.bisect_left(keys, start_key) if start_key else 0
+        found: list[Any] = []
+        if start_key is not None:
+            first = by_key.get(start_key)
+            if first is None or not keep(first):
+                found.append(PageCursor(start_key))
+        for key in keys[index:]:
+            item = by_key[key]
+            if keep(item):
+                found.append(item)
+                if len(found) > limit:
+                    break
+        return found
+
+    @staticmethod
+    def _paged(
+        page_function: Callable[..., tuple[list[Any], str | None]], **kwargs: Any
     ) -> tuple[list[Any], str | None]:
-        """Return one page after the token's sort key; the token survives inserts and deletes."""
-        limit = min(max_results or DEFAULT_MAX_RESULTS, DEFAULT_MAX_RESULTS)
-        start = bisect.bisect_right(order, decode_token(next_token)) if next_token else 0
-        page: list[Any] = []
-        last_key = None
-        for key in order[start:]:
-            item = lookup(key[1])
-            if keep is not None and not keep(item):
-                continue
-            if len(page) == limit:
-                return page, encode_token(*last_key)  # type: ignore[misc]
-            page.append(item)
-            last_key = key
-        return page, None
+        """Call a ``@paginate`` method: forged tokens are refused before moto's paginator reads them."""
+        token_page_key(kwargs.get("next_token"))
+        try:
+            page, token = page_function(**kwargs)
+        except InvalidToken as err:
+            raise BadRequestException("Invalid NextToken: it belongs to another listing.") from err
+        return [item for item in page if not isinstance(item, PageCursor)], token
 
     # ---------------------------------------------------------- voice connectors
     def create_voice_connector(
@@ -467,7 +370,6 @@ class ChimeSDKVoiceBackend(BaseBackend):
         aws_region: str | None = None,
         integration_type: str | None = None,
         network_type: str | None = None,
-        tags: list[dict[str, str]] | None = None,
     ) -> VoiceConnector:
         with self.lock:
             voice_connector_id = random_voice_connector_id()
@@ -478,14 +380,21 @@ class ChimeSDKVoiceBackend(BaseBackend):
                 region_name=self.region_name,
                 voice_connector_id=voice_connector_id,
                 name=name,
-                aws_region=aws_region or self._report_region(),
+                aws_region=aws_region or self.default_aws_region(),
                 require_encryption=require_encryption,
                 integration_type=integration_type,
                 network_type=network_type,
-                tags=tags,
             )
-            self.voice_connectors[voice_connector_id] = connector
+            self.add_voice_connector(connector)
             return connector
+
+    def add_voice_connector(self, connector: VoiceConnector) -> None:
+        """Store a connector (replacing one with the same id, its proxy configuration and sessions kept)."""
+        with self.lock:
+            self.voice_connectors[connector.voice_connector_id] = connector
+            self.proxy_sessions.setdefault(connector.voice_connector_id, {})
+            self._session_keys.setdefault(connector.voice_connector_id, [])
+            self._session_by_key.setdefault(connector.voice_connector_id, {})
 
     def get_voice_connector(self, voice_connector_id: str) -> VoiceConnector:
         with self.lock:
@@ -494,18 +403,30 @@ class ChimeSDKVoiceBackend(BaseBackend):
     def list_voice_connectors(
         self, next_token: str | None = None, max_results: int | None = None
     ) -> tuple[list[VoiceConnector], str | None]:
+        return self._paged(self._voice_connector_page, next_token=next_token, max_results=max_results)
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def _voice_connector_page(self, next_token: str | None = None, max_results: int | None = None) -> list[Any]:
         with self.lock:
-            order = sorted(c.sort_key for c in self.voice_connectors.values())
-            return self._page(order, self.voice_connectors.__getitem__, next_token, max_results)
+            by_key = {c.page_key: c for c in self.voice_connectors.values()}
+            limit = max_results or DEFAULT_MAX_RESULTS
+            return self._page(sorted(by_key), by_key, next_token, limit, lambda _connector: True)
 
     def delete_voice_connector(self, voice_connector_id: str) -> None:
         with self.lock:
             self._connector(voice_connector_id)
+            numbers = [
+                n for n in self.phone_numbers.values() if n.associated_with("VoiceConnectorId", voice_connector_id)
+            ]
+            if numbers:
+                raise ConflictException(
+                    f"Voice connector {voice_connector_id} has {len(numbers)} phone number(s) associated;"
+                    " disassociate them first."
+                )
             for session in list(self.proxy_sessions.get(voice_connector_id, {}).values()):
                 self._remove_session(session)
-            self.proxy_sessions.pop(voice_connector_id, None)
-            self._session_order.pop(voice_connector_id, None)
-            self.proxies.pop(voice_connector_id, None)
+            for table in (self.proxy_sessions, self._session_keys, self._session_by_key, self.proxies):
+                table.pop(voice_connector_id, None)
             self._sticky = {k: v for k, v in self._sticky.items() if k[0] != voice_connector_id}
             del self.voice_connectors[voice_connector_id]
 
@@ -545,6 +466,108 @@ class ChimeSDKVoiceBackend(BaseBackend):
             del self.proxies[voice_connector_id]
 
     # ------------------------------------------------------------ proxy sessions
+    def add_session(self, session: ProxySession) -> None:
+        """Store a session of an existing connector (replacing one with the same id)."""
+        with self.lock:
+            connector_id = session.voice_connector_id
+            sessions = self.proxy_sessions[connector_id]
+            if session.proxy_session_id in sessions:
+                self._remove_session(sessions[session.proxy_session_id])
+            sessions[session.proxy_session_id] = session
+            keys = self._session_keys[connector_id]
+            if not keys or keys[-1] < session.page_key:
+                keys.append(session.page_key)
+            else:
+                bisect.insort(keys, session.page_key)
+            self._session_by_key[connector_id][session.page_key] = session
+            for participant, _proxy in session.participants:
+                self._sessions_of_participant.setdefault((connector_id, participant), set()).add(
+                    session.proxy_session_id
+                )
+            if session.participants:
+                self._sticky[(connector_id, frozenset(p for p, _proxy in session.participants))] = session.participants[
+                    0
+                ][1]
+
+    def _remove_session(self, session: ProxySession) -> None:
+        connector_id = session.voice_connector_id
+        del self.proxy_sessions[connector_id][session.proxy_session_id]
+        keys = self._session_keys[connector_id]
+        index = bisect.bisect_left(keys, session.page_key)
+        if index < len(keys) and keys[index] == session.page_key:
+            del keys[index]
+        self._session_by_key[connector_id].pop(session.page_key, None)
+        for participant, _proxy in session.participants:
+            ids = self._sessions_of_participant.get((connector_id, participant))
+            if ids is not None:
+                ids.discard(session.proxy_session_id)
+                if not ids:
+                    del self._sessions_of_participant[(connector_id, participant)]
+
+    def proxy_pool(self, country: str, area_code: str | None = None) -> Iterator[str]:
+        """Proxy numbers of one country's pool, in a fixed order (fictional 555-01XX numbers for NANP)."""
+        code = CALLING_CODES.get(country, "1")
+        if country in NANP_COUNTRIES or code == "1":
+            area_codes: Iterable[str] = (area_code,) if area_code else NANP_AREA_CODES
+            for area in area_codes:
+                for line in range(199, 99, -1):
+                    yield f"+1{area}5550{line:03d}"
+            return
+        for line in range(1000):
+            yield f"+{code}5550{line:04d}"
+
+    def _busy_numbers(self, voice_connector_id: str, participants: list[str]) -> set[str]:
+        """Proxy numbers held by the participants' sessions that are still active."""
+        now = clock.now()
+        sessions = self.proxy_sessions[voice_connector_id]
+        busy: set[str] = set()
+        for participant in participants:
+            for session_id in self._sessions_of_participant.get((voice_connector_id, participant), ()):
+                session = sessions[session_id]
+                session.expire_if_due(now)
+                if session.active:
+                    busy.update(proxy for _number, proxy in session.participants)
+        return busy
+
+    def _allocate_proxy_number(
+        self,
+        voice_connector_id: str,
+        participants: list[str],
+        config: ProxyConfig,
+        number_selection_behavior: str | None,
+        geo_match_level: str | None,
+        geo_match_params: dict[str, str] | None,
+    ) -> str:
+        countries = list(config.phone_number_countries)
+        area_code = None
+        if geo_match_level and geo_match_params:
+            wanted = geo_match_params.get("Country") or ""
+            if wanted and wanted not in countries:
+                raise BadRequestException(
+                    f"GeoMatchParams country {wanted} is not in the proxy phone number pool countries {countries}."
+                )
+            if wanted:
+                countries = [wanted]
+            if geo_match_level == "AreaCode":
+                area_code = geo_match_params.get("AreaCode") or None
+        busy = self._busy_numbers(voice_connector_id, participants)
+        sticky = self._sticky.get((voice_connector_id, frozenset(participants)))
+        if number_selection_behavior == "PreferSticky" and sticky and sticky not in busy:
+            return sticky
+        avoid = {sticky} if number_selection_behavior == "AvoidSticky" and sticky else set()
+        fallback = None
+        for country in countries:
+            for number in self.proxy_pool(country, area_code):
+                if number in busy:
+                    continue
+                if number in avoid:
+                    fallback = fallback or number
+                    continue
+                return number
+        if fallback:
+            return fallback
+        raise BadRequestException("No proxy phone number is available for these participants.")
+
     def create_proxy_session(
         self,
         voice_connector_id: str,
@@ -575,22 +598,20 @@ class ChimeSDKVoiceBackend(BaseBackend):
                 geo_match_level,
                 geo_match_params,
             )
-            now = utcnow()
-            session_id = str(mock_random.uuid4())
             session = ProxySession(
                 voice_connector_id=voice_connector_id,
-                proxy_session_id=session_id,
+                proxy_session_id=str(mock_random.uuid4()),
                 name=name,
                 status="Open",
                 expiry_minutes=expiry_minutes or config.default_session_expiry_minutes,
                 capabilities=capabilities,
                 participants=[(number, proxy_number) for number in participant_phone_numbers],
-                created=now,
+                created=clock.now(),
                 number_selection_behavior=number_selection_behavior,
                 geo_match_level=geo_match_level,
                 geo_match_params=dict(geo_match_params) if geo_match_params else None,
             )
-            self._store_session(session)
+            self.add_session(session)
             return session
 
     def get_proxy_session(self, voice_connector_id: str, proxy_session_id: str) -> ProxySession:
@@ -606,10 +627,35 @@ class ChimeSDKVoiceBackend(BaseBackend):
     ) -> tuple[list[ProxySession], str | None]:
         with self.lock:
             self._connector(voice_connector_id)
-            sessions = self.proxy_sessions.get(voice_connector_id, {})
-            order = self._session_order.get(voice_connector_id, [])
-            keep = (lambda s: s.status == status) if status else None
-            return self._page(order, sessions.__getitem__, next_token, max_results, keep)
+            return self._paged(
+                self._proxy_session_page,
+                voice_connector_id=voice_connector_id,
+                status=status,
+                next_token=next_token,
+                max_results=max_results,
+            )
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def _proxy_session_page(
+        self,
+        voice_connector_id: str,
+        status: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> list[Any]:
+        now = clock.now()
+
+        def keep(session: ProxySession) -> bool:
+            session.expire_if_due(now)
+            return status is None or session.status == status
+
+        return self._page(
+            self._session_keys[voice_connector_id],
+            self._session_by_key[voice_connector_id],
+            next_token,
+            max_results or DEFAULT_MAX_RESULTS,
+            keep,
+        )
 
     def update_proxy_session(
         self,
@@ -625,7 +671,8 @@ class ChimeSDKVoiceBackend(BaseBackend):
             session.capabilities = list(capabilities)
             if expiry_minutes is not None:
                 session.expiry_minutes = expiry_minutes
-            session.updated = max(utcnow(), session.updated + timedelta(milliseconds=1))
+            session.updated = max(clock.now(), session.updated + timedelta(milliseconds=1))
+            session.expire_if_due(clock.now())
             return session
 
     def delete_proxy_session(self, voice_connector_id: str, proxy_session_id: str) -> None:
@@ -633,125 +680,60 @@ class ChimeSDKVoiceBackend(BaseBackend):
         with self.lock:
             self._remove_session(self._session(voice_connector_id, proxy_session_id))
 
-    # -------------------------------------------------------------------- seeds
-    def load_seed(self, seed: dict[str, Any]) -> dict[str, int]:
-        """Apply seed data (see tools/chime_local/README.md); existing ids are replaced."""
-        counts = {"voice_connectors": 0, "proxy_sessions": 0}
+    # ------------------------------------------------------------- phone numbers
+    def add_phone_number(self, number: PhoneNumber) -> None:
         with self.lock:
-            for item in seed.get("voice_connectors") or []:
-                if not (
-                    _in_scope(item.get("account"), self.account_id) and _in_scope(item.get("region"), self.region_name)
-                ):
-                    continue
-                connector_id = self._seed_connector(item)
-                counts["voice_connectors"] += 1
-                for session in item.get("ProxySessions") or []:
-                    self._seed_session(connector_id, session)
-                    counts["proxy_sessions"] += 1
-            for session in seed.get("proxy_sessions") or []:
-                if session.get("VoiceConnectorId") in self.voice_connectors:
-                    self._seed_session(session["VoiceConnectorId"], session)
-                    counts["proxy_sessions"] += 1
-            for spec in seed.get("generate") or []:
-                counts["proxy_sessions"] += self._generate_sessions(spec)
-        return counts
+            self.phone_numbers[number.phone_number_id] = number
 
-    def _seed_connector(self, item: dict[str, Any]) -> str:
-        connector_id = str(item["VoiceConnectorId"])
-        created = parse_timestamp(item["CreatedTimestamp"]) if item.get("CreatedTimestamp") else utcnow()
-        connector = VoiceConnector(
-            account_id=self.account_id,
-            region_name=self.region_name,
-            voice_connector_id=connector_id,
-            name=str(item.get("Name", connector_id)),
-            aws_region=str(item.get("AwsRegion") or self._report_region()),
-            require_encryption=bool(item.get("RequireEncryption", True)),
-            created=created,
-            updated=parse_timestamp(item["UpdatedTimestamp"]) if item.get("UpdatedTimestamp") else created,
-            integration_type=item.get("IntegrationType"),
-            network_type=item.get("NetworkType"),
-        )
-        self.voice_connectors[connector_id] = connector
-        proxy = item.get("Proxy")
-        if proxy:
-            self.proxies[connector_id] = ProxyConfig(
-                default_session_expiry_minutes=int(proxy.get("DefaultSessionExpiryMinutes", 60)),
-                phone_number_countries=list(
-                    proxy.get("PhoneNumberPoolCountries") or proxy.get("PhoneNumberCountries") or ["US"]
-                ),
-                fall_back_phone_number=(
-                    seed_phone_number(proxy["FallBackPhoneNumber"]) if proxy.get("FallBackPhoneNumber") else None
-                ),
-                disabled=bool(proxy.get("Disabled", False)),
-            )
-        return connector_id
+    def get_phone_number(self, phone_number_id: str) -> PhoneNumber:
+        with self.lock:
+            try:
+                return self.phone_numbers[phone_number_id]
+            except KeyError:
+                raise NotFoundException(f"Phone number {phone_number_id} not found.") from None
 
-    def _seed_session(self, connector_id: str, item: dict[str, Any]) -> None:
-        created = parse_timestamp(item["CreatedTimestamp"]) if item.get("CreatedTimestamp") else utcnow()
-        updated = parse_timestamp(item["UpdatedTimestamp"]) if item.get("UpdatedTimestamp") else created
-        status = str(item.get("Status", "Open"))
-        ended = parse_timestamp(item["EndedTimestamp"]) if item.get("EndedTimestamp") else None
-        if status == "Closed" and ended is None:
-            ended = updated
-        participants = [
-            (seed_phone_number(p["PhoneNumber"]), seed_phone_number(p["ProxyPhoneNumber"]))
-            for p in item.get("Participants") or []
-        ]
-        session = ProxySession(
-            voice_connector_id=connector_id,
-            proxy_session_id=str(item["ProxySessionId"]),
-            name=item.get("Name"),
+    def list_phone_numbers(
+        self,
+        status: str | None = None,
+        product_type: str | None = None,
+        filter_name: str | None = None,
+        filter_value: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> tuple[list[PhoneNumber], str | None]:
+        if (filter_name is None) != (filter_value is None):
+            raise BadRequestException("FilterName and FilterValue must be given together.")
+        return self._paged(
+            self._phone_number_page,
             status=status,
-            expiry_minutes=item.get("ExpiryMinutes"),
-            capabilities=list(item.get("Capabilities") or []),
-            participants=participants,
-            created=created,
-            updated=updated,
-            ended=ended,
-            number_selection_behavior=item.get("NumberSelectionBehavior"),
-            geo_match_level=item.get("GeoMatchLevel"),
-            geo_match_params=dict(item["GeoMatchParams"]) if item.get("GeoMatchParams") else None,
+            product_type=product_type,
+            filter_name=filter_name,
+            filter_value=filter_value,
+            next_token=next_token,
+            max_results=max_results,
         )
-        self._store_session(session)
 
-    def _generate_sessions(self, spec: dict[str, Any]) -> int:
-        """Generate ``count`` sessions with predictable ids ``id_prefix + zero-padded number``."""
-        connector_id = str(spec["voice_connector_id"])
-        if connector_id not in self.voice_connectors:
-            return 0
-        count = int(spec["count"])
-        start = int(spec.get("start", 0))
-        width = int(spec.get("width", len(str(start + count - 1))))
-        prefix = str(spec.get("id_prefix", "session-"))
-        statuses = spec.get("status", "Open")
-        statuses = [statuses] if isinstance(statuses, str) else list(statuses)
-        capabilities = list(spec.get("capabilities") or ["Voice", "SMS"])
-        expiry = int(spec.get("expiry_minutes", 60))
-        base = parse_timestamp(spec["created"]) if spec.get("created") else utcnow()
-        step = timedelta(milliseconds=float(spec.get("step_ms", 1)))
-        config = self.proxies.get(connector_id)
-        countries = config.phone_number_countries if config else ["US"]
-        proxy_number = next(self._pool(countries[0]))
-        for offset in range(count):
-            number = start + offset
-            status = statuses[offset % len(statuses)]
-            created = base + step * offset
-            self._store_session(
-                ProxySession(
-                    voice_connector_id=connector_id,
-                    proxy_session_id=f"{prefix}{number:0{width}d}",
-                    status=status,
-                    expiry_minutes=expiry,
-                    capabilities=capabilities,
-                    participants=[
-                        (f"+1206{number % 10**7:07d}", proxy_number),
-                        (f"+1401{number % 10**7:07d}", proxy_number),
-                    ],
-                    created=created,
-                    ended=created if status == "Closed" else None,
-                )
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def _phone_number_page(
+        self,
+        status: str | None = None,
+        product_type: str | None = None,
+        filter_name: str | None = None,
+        filter_value: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> list[Any]:
+        def keep(number: PhoneNumber) -> bool:
+            members = number.members
+            return (
+                (status is None or members.get("Status") == status)
+                and (product_type is None or members.get("ProductType") == product_type)
+                and (filter_name is None or number.associated_with(filter_name, str(filter_value)))
             )
-        return count
+
+        with self.lock:
+            by_key = {n.page_key: n for n in self.phone_numbers.values()}
+            return self._page(sorted(by_key), by_key, next_token, max_results or DEFAULT_MAX_RESULTS, keep)
 
 
 chimesdkvoice_backends = BackendDict(ChimeSDKVoiceBackend, "chime-sdk-voice")

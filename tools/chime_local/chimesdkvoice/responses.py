@@ -2,14 +2,18 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Handles incoming chime-sdk-voice requests, invokes methods, returns responses.
 
-Everything protocol-related is read from botocore's model at runtime: the
-operation routes (method + ``requestUri``), where each input member travels
-(uri / querystring / header / body), the input constraints AWS enforces
-(required members, string and list lengths, integer ranges, enums and patterns,
-the patterns as full matches) and the success status codes (``responseCode``).
-moto itself does not validate inputs; this backend refuses invalid ones with
-``BadRequestException`` (400) and an AWS-style "N validation error(s) detected"
-message naming each member.
+On moto's own machinery: routing by the model's ``requestUri`` (moto's ``RestRouter``),
+input parsing with ``automated_parameter_parsing`` (moto's rest-json parser, made strict
+about types so that the model's validation can report them), results and errors as
+``ActionResult`` through moto's rest-json serializer.  Two things differ from moto's
+defaults because AWS sends them differently: timestamps carry milliseconds
+(``2020-04-15T16:10:10.288Z``), and an error body is ``{"Code", "Message"}`` (``Code`` being
+the model's ErrorCode value) with the shape name in ``x-amzn-ErrorType``.
+
+Every request that reaches this class gets a JSON answer: the operation's, or a 4xx error
+the model declares for the operation (``BadRequestException`` when nothing closer),
+``NotImplementedException`` (501) for model operations not built here, or
+``UnknownOperationException`` (404) for a path no operation has.
 """
 
 from __future__ import annotations
@@ -17,211 +21,269 @@ from __future__ import annotations
 import functools
 import json
 import re
+from datetime import datetime
+from datetime import timezone
 from typing import Any
-from typing import Callable
-from urllib.parse import parse_qs
-from urllib.parse import unquote
 from uuid import uuid4
 
-from botocore.model import OperationModel
-from botocore.model import Shape
 from moto.core.common_types import TYPE_RESPONSE
+from moto.core.errors import ErrorShape
+from moto.core.model import OperationModel
+from moto.core.model import ServiceModel
+from moto.core.parse import RestJSONParser
+from moto.core.request import Request
+from moto.core.responses import ActionContext
+from moto.core.responses import ActionResult
 from moto.core.responses import BaseResponse
+from moto.core.responses import EmptyResult
+from moto.core.routing import URI_LABEL_REGEX
+from moto.core.routing import URI_LABEL_TO_RULE_VAR_TRANSLATION_TABLE
+from moto.core.routing import GreedyLabelConverter
+from moto.core.routing import ProtocolRouter
+from moto.core.routing import RestRouter
+from moto.core.routing import SmithyRule
+from moto.core.serialize import RestJSONSerializer
+from moto.core.serialize import TimestampSerializer
 from moto.core.utils import camelcase_to_underscores
+from moto.core.utils import get_service_model
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BaseConverter
+from werkzeug.routing import Map
 
-from .exceptions import SERVICE_NAME
 from .exceptions import AccessDeniedException
 from .exceptions import BadRequestException
-from .exceptions import ChimeSDKVoiceClientError
+from .exceptions import ChimeSDKVoiceError
+from .exceptions import ForbiddenException
 from .exceptions import InvalidSignatureException
-from .exceptions import NotImplementedOperationException
+from .exceptions import MissingAuthenticationTokenException
+from .exceptions import NotImplementedException
 from .exceptions import UnknownOperationException
 from .exceptions import UnrecognizedClientException
-from .exceptions import service_model
 from .models import ChimeSDKVoiceBackend
 from .models import chimesdkvoice_backends
+from .validation import validate_input
 
-_LABEL = re.compile(r"\{([^}]+)\}")
+SERVICE_NAME = "chime-sdk-voice"
+MAX_BODY_DEPTH = 64  # deeper JSON than any input shape of the model is refused before it is parsed
 
 
-class Route:
-    """One operation's HTTP binding, compiled from the model's ``requestUri``."""
+# --------------------------------------------------------------------- routing
+def service_model() -> ServiceModel:
+    return get_service_model(SERVICE_NAME)
 
-    def __init__(self, operation: OperationModel) -> None:
-        self.name = operation.name
-        self.method = operation.http["method"].upper()
-        path, _sep, query = operation.http["requestUri"].partition("?")
-        self.literal_query = {k: v[0] if v else "" for k, v in parse_qs(query, keep_blank_values=True).items()}
-        pattern = ""
-        position = 0
-        for match in _LABEL.finditer(path):
-            pattern += re.escape(path[position : match.start()])
-            label = match.group(1)
-            if label.endswith("+"):
-                pattern += f"(?P<{label[:-1]}>.*)"
-            else:
-                pattern += f"(?P<{label}>[^/]*)"
-            position = match.end()
-        pattern += re.escape(path[position:])
-        self.regex = re.compile(f"^{pattern}$")
-        # More literal text (and literal query keys) wins over fewer.
-        self.specificity = (len(_LABEL.sub("", path)), len(self.literal_query))
 
-    def match(self, method: str, raw_path: str, query: dict[str, list[str]]) -> dict[str, str] | None:
-        if method != self.method:
-            return None
-        found = self.regex.match(raw_path)
-        if found is None:
-            return None
-        for key, value in self.literal_query.items():
-            if key not in query or (value and query[key][0] != value):
-                return None
-        return {k: unquote(v) for k, v in found.groupdict().items()}
+class UriLabelConverter(BaseConverter):
+    """One path segment, possibly empty: AWS answers an empty label with a validation error, not a 404."""
+
+    NAME = "uri_label"
+    regex = "[^/]*"
+
+
+class ChimeSDKVoiceRouter(RestRouter):
+    """moto's RestRouter and SmithyRule, with each label exactly one (possibly empty) path segment.
+
+    moto makes the last label of every requestUri greedy, which would send
+    ``GET /voice-connectors/{id}/anything`` to GetVoiceConnector; AWS's model has no greedy
+    label in this service, so such a path is an unknown operation here.
+    """
+
+    def __init__(self, model: ServiceModel) -> None:  # pylint: disable=super-init-not-called
+        ProtocolRouter.__init__(self, model)
+        by_path: dict[tuple[str, str], list[Any]] = {}
+        for name in model.operation_names:
+            operation = model.operation_model(name)
+            by_path.setdefault((operation.http_trait.path, operation.http_trait.method), []).append(operation)
+        rules = [
+            SmithyRule(string=self._rule_string(path), operations=operations, methods=[method])
+            for (path, method), operations in by_path.items()
+        ]
+        converters = {UriLabelConverter.NAME: UriLabelConverter, GreedyLabelConverter.NAME: GreedyLabelConverter}
+        self._map = Map(rules=rules, strict_slashes=False, merge_slashes=False, converters=converters)
+
+    @staticmethod
+    def _rule_string(path: str) -> str:
+        def variable(match: re.Match[str]) -> str:
+            label = match.group(0)[1:-1]
+            converter = GreedyLabelConverter.NAME if label.endswith("+") else UriLabelConverter.NAME
+            return f"<{converter}:{label.rstrip('+').translate(URI_LABEL_TO_RULE_VAR_TRANSLATION_TABLE)}>"
+
+        return URI_LABEL_REGEX.sub(variable, path)
 
 
 @functools.cache
-def routes() -> tuple[Route, ...]:
+def _router() -> ChimeSDKVoiceRouter:
+    return ChimeSDKVoiceRouter(service_model())
+
+
+@functools.cache
+def _first_segments() -> frozenset[str]:
     model = service_model()
-    compiled = [Route(model.operation_model(name)) for name in model.operation_names]
-    return tuple(sorted(compiled, key=lambda r: r.specificity, reverse=True))
+    return frozenset(
+        model.operation_model(name).http["requestUri"].split("?")[0].strip("/").split("/")[0]
+        for name in model.operation_names
+    )
 
 
-def match_operation(method: str, raw_path: str, query_string: str = "") -> tuple[str, dict[str, str]] | None:
-    """Find the model operation for a request: ``(name, uri labels)`` or None."""
-    query = parse_qs(query_string, keep_blank_values=True)
-    for route in routes():
-        labels = route.match(method.upper(), raw_path, query)
-        if labels is not None:
-            return route.name, labels
-    return None
+def is_service_path(path: str) -> bool:
+    """Whether a path belongs to chime-sdk-voice: under one of the first path segments of the model's requestUris."""
+    segment = path.split("?", 1)[0].lstrip("/").split("/", 1)[0]
+    return segment in _first_segments()
 
 
-# --------------------------------------------------------------------- validation
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]
+def _route(request: Request) -> tuple[str, dict[str, Any]] | None:
+    try:
+        operation, uri_params = _router().match(request)
+    except NotFound:
+        return None
+    return str(operation.name), uri_params
 
 
-def _render(value: Any) -> str:
-    """Render a value the way AWS (Java) prints it in validation messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_render(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
-    shown = "null" if value is None else f"'{_render(value)}'"
-    errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
-
-
-def _check_length(errors: list[str], shape: Shape, value: Any, path: str) -> None:
-    minimum = shape.metadata.get("min")
-    maximum = shape.metadata.get("max")
-    if minimum is not None and len(value) < minimum:
-        _fail(errors, value, path, f"Member must have length greater than or equal to {minimum}")
-    if maximum is not None and len(value) > maximum:
-        _fail(errors, value, path, f"Member must have length less than or equal to {maximum}")
-
-
-def validate_shape(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
-    """Check ``value`` against ``shape`` (recursively), appending AWS-style messages."""
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            _fail(errors, value, path, "Member must be a structure")
-            return
-        for name in shape.required_members:
-            if value.get(name) is None:
-                _fail(errors, None, _join(path, name), "Member must not be null")
-        for name, member in shape.members.items():
-            if value.get(name) is not None:
-                validate_shape(member, value[name], _join(path, name), errors)
-    elif kind == "list":
-        if not isinstance(value, list):
-            _fail(errors, value, path, "Member must be a list")
-            return
-        _check_length(errors, shape, value, path)
-        for index, item in enumerate(value, start=1):
-            validate_shape(shape.member, item, f"{path}.{index}.member", errors)
-    elif kind == "map":
-        if not isinstance(value, dict):
-            _fail(errors, value, path, "Member must be a map")
-            return
-        _check_length(errors, shape, value, path)
-        for key, item in value.items():
-            validate_shape(shape.key, key, f"{path}.{key}.key", errors)
-            validate_shape(shape.value, item, f"{path}.{key}.value", errors)
-    elif kind == "string":
-        if not isinstance(value, str):
-            _fail(errors, value, path, "Member must be a string")
-            return
-        _check_length(errors, shape, value, path)
-        if shape.enum and value not in shape.enum:
-            _fail(errors, value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
-        pattern = shape.metadata.get("pattern")
-        if pattern is not None and _full_match(pattern, value) is None:
-            _fail(errors, value, path, f"Member must satisfy regular expression pattern: {pattern}")
-    elif kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            _fail(errors, value, path, "Member must be an integer")
-            return
-        minimum = shape.metadata.get("min")
-        maximum = shape.metadata.get("max")
-        if minimum is not None and value < minimum:
-            _fail(errors, value, path, f"Member must have value greater than or equal to {minimum}")
-        if maximum is not None and value > maximum:
-            _fail(errors, value, path, f"Member must have value less than or equal to {maximum}")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            _fail(errors, value, path, "Member must be a boolean")
+def operation_for(method: str, path: str) -> str | None:
+    """The model operation a request is (``path`` as sent, query included), "Unknown" for a
+    chime-sdk-voice path no operation has, None for a path that is not chime-sdk-voice's."""
+    if not is_service_path(path):
+        return None
+    raw_path, _sep, query = path.partition("?")
+    request = Request.from_values(method=method.upper(), path=raw_path, query_string=query)
+    request.environ["RAW_URI"] = path
+    found = _route(request)
+    return found[0] if found else "Unknown"
 
 
 @functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.ASCII)
+def implemented_operations() -> frozenset[str]:
+    """Model operations this backend answers (a method named after the operation)."""
+    return frozenset(
+        name
+        for name in service_model().operation_names
+        if camelcase_to_underscores(name) in vars(ChimeSDKVoiceResponse)
+    )
 
 
-def _full_match(pattern: str, value: str) -> re.Match[str] | None:
-    """AWS validates patterns as full matches (the Smithy text itself is unanchored)."""
-    return _compiled(pattern).fullmatch(value)
+def iam_denial_error(operation: str) -> type[ChimeSDKVoiceError]:
+    """The error an IAM denial of ``operation`` gets: AccessDeniedException where the operation declares it,
+    else ForbiddenException where it declares that (AWS's model declares one or both for every operation)."""
+    declared = {shape.name for shape in service_model().operation_model(operation).error_shapes}
+    if "AccessDeniedException" in declared or "ForbiddenException" not in declared:
+        return AccessDeniedException
+    return ForbiddenException
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+# --------------------------------------------------------------------- wire format
+class MillisecondTimestamps(TimestampSerializer):
+    """ISO 8601 in UTC with milliseconds and Z, as AWS sends (moto sends microseconds, or none)."""
+
+    def _timestamp_iso8601(self, value: datetime) -> str:
+        value = value.astimezone(timezone.utc)
+        return f"{value.strftime('%Y-%m-%dT%H:%M:%S')}.{value.microsecond // 1000:03d}Z"
 
 
-def validate_input(operation: OperationModel, params: dict[str, Any]) -> None:
-    """Raise BadRequestException listing every constraint the input violates."""
-    if operation.input_shape is None:
-        return
-    errors: list[str] = []
-    validate_shape(operation.input_shape, params, "", errors)
-    if errors:
-        plural = "s" if len(errors) > 1 else ""
-        raise BadRequestException(f"{len(errors)} validation error{plural} detected: {'; '.join(errors)}")
+class ChimeSDKVoiceSerializer(RestJSONSerializer):
+    """moto's rest-json serializer with AWS's timestamps and error body for this service."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._timestamp_serializer = MillisecondTimestamps(self.DEFAULT_TIMESTAMP_FORMAT)
 
-def _coerce(shape: Shape, raw: str) -> Any:
-    """Turn a querystring/header text into the member's type (left as text when it does not parse)."""
-    if shape.type_name in ("integer", "long"):
+    def _serialize_error(self, resp: Any, error: Exception) -> Any:
+        code = getattr(error, "code", "BadRequestException")
         try:
-            return int(raw)
-        except ValueError:
-            return raw
-    if shape.type_name == "boolean":
-        return {"true": True, "false": False}.get(raw.lower(), raw)
-    return raw
+            shape = self.service_model.shape_for(code)
+            status = int(shape.metadata["error"]["httpStatusCode"])
+        except Exception:  # pylint: disable=broad-exception-caught  # not an error shape of the model
+            shape = ErrorShape(code, {"type": "structure", "members": {}, "exception": True})
+            status = int(getattr(error, "status", self.DEFAULT_ERROR_RESPONSE_CODE))
+        body: dict[str, Any] = {}
+        error_code = code.removesuffix("Exception")
+        if error_code in self.service_model.shape_for("ErrorCode").enum:
+            body["Code"] = error_code
+        body["Message"] = getattr(error, "message", None) or str(error)
+        resp["status_code"] = status
+        resp["body"] = self._serialize_body(body)
+        resp["headers"]["x-amzn-ErrorType"] = shape.name
+        resp["headers"]["Content-Type"] = self.CONTENT_TYPE
+        return resp
 
 
-# moto's IAM errors are XML "query" errors; a rest-json client needs them as JSON.
-_IAM_ERRORS: dict[str, type[ChimeSDKVoiceClientError]] = {
-    "AccessDenied": AccessDeniedException,
+class ChimeSDKVoiceRequestParser(RestJSONParser):
+    """moto's rest-json parser, strict about types: text that is not a number (or a boolean) and JSON
+    values of the wrong kind are left as they came, so that validation names them."""
+
+    def _parse_integer(self, shape: Any, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return int(value.strip())
+            except ValueError:
+                return value
+        return value
+
+    _parse_long = _parse_integer
+
+    def _parse_boolean(self, shape: Any, value: Any) -> Any:
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        return value
+
+    def _parse_string(self, shape: Any, value: Any) -> Any:
+        return value
+
+    def _parse_list(self, shape: Any, node: Any) -> Any:
+        return super()._parse_list(shape, node) if isinstance(node, list) else node
+
+    def _parse_map(self, shape: Any, value: Any) -> Any:
+        return super()._parse_map(shape, value) if isinstance(value, dict) else value
+
+    def _parse_structure(self, shape: Any, value: Any) -> Any:
+        return super()._parse_structure(shape, value) if isinstance(value, dict) else value
+
+
+def _json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` (checked before json.loads recurses)."""
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def check_body(body: bytes) -> None:
+    """Refuse a request body that is not a JSON object in UTF-8 (BadRequestException, never a crash)."""
+    if not body.strip():
+        return
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadRequestException(f"The request body is not UTF-8 (byte {err.start}).") from None
+    if _json_depth_exceeds(body, MAX_BODY_DEPTH):
+        raise BadRequestException(f"The request body nests deeper than {MAX_BODY_DEPTH} levels.")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadRequestException("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequestException("The request body must be a JSON object.")
+
+
+# moto's IAM errors, by their code, and what a rest-json client gets instead.
+_IAM_ERRORS: dict[str, type[ChimeSDKVoiceError]] = {
     "InvalidClientTokenId": UnrecognizedClientException,
     "SignatureDoesNotMatch": InvalidSignatureException,
+    "AuthFailure": UnrecognizedClientException,
 }
 
 
@@ -230,179 +292,203 @@ class ChimeSDKVoiceResponse(BaseResponse):
 
     def __init__(self) -> None:
         super().__init__(service_name=SERVICE_NAME)
-        self._operation: tuple[str, dict[str, str]] | None = None
+        self.automated_parameter_parsing = True
+        self._route: tuple[str, dict[str, Any]] | None = None
+        self._routed = False
+        self._request_to_parse: Request | None = None
 
     @property
     def chimesdkvoice_backend(self) -> ChimeSDKVoiceBackend:
-        """Return backend instance specific for this region."""
         return chimesdkvoice_backends[self.current_account][self.region]
 
     def setup_class(
         self, request: Any, full_url: str | None = None, headers: Any = None, use_raw_body: Any = None
     ) -> None:
-        super().setup_class(request, full_url, headers, use_raw_body)
-        # With an empty body moto fills ``data`` with the querystring or even the request
-        # headers; its IAM signature check signs ``raw_body or data`` and would then see a
-        # body the client never sent.  Inputs are parsed from the model, not from ``data``.
+        # The body stays bytes: it is checked (UTF-8, JSON, depth) before anything parses it.
+        super().setup_class(request, full_url, headers, use_raw_body=True)
+        # With an empty body moto fills ``data`` with the querystring or even the request headers;
+        # its IAM signature check signs ``raw_body or data`` and would then see a body the client
+        # never sent.  Inputs come from the parser, not from ``data``.
         self.data = {}
 
-    # moto asks for the action name (IAM uses it as ``chime:<Action>``).
-    def _get_action(self) -> str:
-        if self._operation is None:
-            query = self.parsed_url.query if hasattr(self, "parsed_url") else ""
-            found = match_operation(self.method, self.raw_path, query)
-            if found is None:
-                raise UnknownOperationException(f"No Chime SDK Voice operation matches {self.method} {self.raw_path}.")
-            self._operation = found
-        return self._operation[0]
+    def _dispatch(self, request: Request, full_url: str | None = None, headers: Any = None) -> TYPE_RESPONSE:
+        try:
+            self.setup_class(request, full_url, headers)
+        except ChimeSDKVoiceError as err:
+            return self.serialized(ActionResult(err))
+        except (OSError, EOFError, ValueError) as err:  # a body moto cannot read (a broken gzip stream, ...)
+            return self.serialized(ActionResult(BadRequestException(f"The request body cannot be read: {err}.")))
+        return self.call_action()
 
-    def _authorize(self) -> None:
+    def _get_action(self) -> str:
+        """The model operation (moto asks for it: IAM checks ``chime:<Action>``); "" when no route matches."""
+        if not self._routed:
+            self._route = _route(self.normalized_request)
+            self._routed = True
+            if self._route is not None:
+                self.uri_match = self._route[1]
+        return self._route[0] if self._route else ""
+
+    def parse_parameters(self, request: Request) -> None:
+        """Called by moto's setup_class; parsing waits until the caller is authorized (see call_action)."""
+        self._request_to_parse = request
+
+    def _parse(self, operation: OperationModel) -> dict[str, Any]:
+        request = self._request_to_parse or self.normalized_request
+        body = request.get_data()
+        check_body(body)
+        parser = ChimeSDKVoiceRequestParser(operation)
+        return parser.parse(
+            {
+                "method": request.method,
+                "values": request.args,
+                "headers": request.headers,
+                "body": body,
+                "url_path": request.path,
+                "url_params": self.uri_match,
+            }
+        )
+
+    def _authorize(self, operation: str) -> None:
         try:
             self._authenticate_and_authorize_normal_action()
-        except ChimeSDKVoiceClientError:
-            raise
         except HTTPException as err:
             error_type = getattr(err, "error_type", "AccessDenied")
-            error_class = _IAM_ERRORS.get(error_type, AccessDeniedException)
-            raise error_class(getattr(err, "message", str(err))) from err
-
-    def _parse_input(self, operation: OperationModel) -> dict[str, Any]:
-        shape = operation.input_shape
-        params: dict[str, Any] = {}
-        if shape is None:
-            return params
-        labels = self._operation[1] if self._operation else {}
-        query = parse_qs(self.parsed_url.query, keep_blank_values=True)
-        body: Any = {}
-        if self.body:
-            try:
-                body = json.loads(self.body)
-            except ValueError as err:
-                raise BadRequestException("The request body is not valid JSON.") from err
-            if not isinstance(body, dict):
-                raise BadRequestException("The request body must be a JSON object.")
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire_name = member.serialization.get("name", name)
-            if location == "uri":
-                if wire_name in labels:
-                    params[name] = labels[wire_name]
-            elif location == "querystring":
-                if wire_name in query:
-                    params[name] = _coerce(member, query[wire_name][0])
-            elif location == "header":
-                if wire_name in self.headers:
-                    params[name] = _coerce(member, self.headers[wire_name])
-            elif name in body:
-                params[name] = body[name]
-        return params
+            error_class = _IAM_ERRORS.get(error_type) or iam_denial_error(operation)
+            raise error_class(getattr(err, "message", None) or str(err)) from None
+        except KeyError as err:  # moto reads the Authorization header without checking it is there
+            raise MissingAuthenticationTokenException(f"Missing Authentication Token ({err}).") from None
 
     def call_action(self) -> TYPE_RESPONSE:
-        headers: dict[str, str] = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid4())}
-        headers.update(self.response_headers)
+        result: ActionResult
         try:
             name = self._get_action()
-            self._authorize()
+            if not name:
+                raise UnknownOperationException(f"No Chime SDK Voice operation matches {self.method} {self.raw_path}.")
+            self._authorize(name)
+            if name not in implemented_operations():
+                raise NotImplementedException(f"{name} is not implemented by this Chime SDK Voice backend.")
             operation = service_model().operation_model(name)
-            handler: Callable[[dict[str, Any]], dict[str, Any] | None] | None = getattr(
-                self, f"_op_{camelcase_to_underscores(name)}", None
-            )
-            if handler is None:
-                raise NotImplementedOperationException(f"{name} is not implemented by this Chime SDK Voice backend.")
-            params = self._parse_input(operation)
-            validate_input(operation, params)
-            result = handler(params)
-        except ChimeSDKVoiceClientError as err:
-            headers.update(dict(err.get_headers()))
-            return err.code, headers, err.get_body()
-        status = int(operation.http.get("responseCode", 200))
-        if result is None:
+            self.params = self._parse(operation)
+            validate_input(operation, self.params)
+            result = getattr(self, camelcase_to_underscores(name))()
+        except ChimeSDKVoiceError as err:
+            result = ActionResult(err)
+        return self.serialized(result)
+
+    def serialized(self, action_result: ActionResult) -> TYPE_RESPONSE:
+        model = service_model()
+        name = self._get_action()
+        operation = model.operation_model(name) if name else OperationModel({}, model)
+        context = ActionContext(model, operation, ChimeSDKVoiceSerializer, self)
+        status, headers, body = action_result.execute_result(context)
+        headers.update(getattr(self, "response_headers", {}))
+        headers["x-amzn-RequestId"] = str(uuid4())
+        if int(status) == 204:  # No Content: no body, whatever the serializer wrote
+            body = ""
             headers.pop("Content-Type", None)
-            return status, headers, ""
-        return status, headers, json.dumps(result)
+        return status, headers, body
 
-    # ----------------------------------------------------------------- handlers
-    def _op_create_voice_connector(self, params: dict[str, Any]) -> dict[str, Any]:
+    # ----------------------------------------------------------------- voice connectors
+    def create_voice_connector(self) -> ActionResult:
         connector = self.chimesdkvoice_backend.create_voice_connector(
-            name=params["Name"],
-            require_encryption=params["RequireEncryption"],
-            aws_region=params.get("AwsRegion"),
-            integration_type=params.get("IntegrationType"),
-            network_type=params.get("NetworkType"),
-            tags=params.get("Tags"),
+            name=self._get_param("Name"),
+            require_encryption=self._get_param("RequireEncryption"),
+            aws_region=self._get_param("AwsRegion"),
+            integration_type=self._get_param("IntegrationType"),
+            network_type=self._get_param("NetworkType"),
         )
-        return {"VoiceConnector": connector.to_dict()}
+        return ActionResult({"VoiceConnector": connector.to_dict()})
 
-    def _op_get_voice_connector(self, params: dict[str, Any]) -> dict[str, Any]:
-        connector = self.chimesdkvoice_backend.get_voice_connector(params["VoiceConnectorId"])
-        return {"VoiceConnector": connector.to_dict()}
+    def get_voice_connector(self) -> ActionResult:
+        connector = self.chimesdkvoice_backend.get_voice_connector(self._get_param("VoiceConnectorId"))
+        return ActionResult({"VoiceConnector": connector.to_dict()})
 
-    def _op_list_voice_connectors(self, params: dict[str, Any]) -> dict[str, Any]:
+    def list_voice_connectors(self) -> ActionResult:
         connectors, token = self.chimesdkvoice_backend.list_voice_connectors(
-            next_token=params.get("NextToken"), max_results=params.get("MaxResults")
+            next_token=self._get_param("NextToken"), max_results=self._get_param("MaxResults")
         )
-        result: dict[str, Any] = {"VoiceConnectors": [c.to_dict() for c in connectors]}
-        if token:
-            result["NextToken"] = token
-        return result
+        return ActionResult({"VoiceConnectors": [c.to_dict() for c in connectors], "NextToken": token})
 
-    def _op_delete_voice_connector(self, params: dict[str, Any]) -> None:
-        self.chimesdkvoice_backend.delete_voice_connector(params["VoiceConnectorId"])
+    def delete_voice_connector(self) -> ActionResult:
+        self.chimesdkvoice_backend.delete_voice_connector(self._get_param("VoiceConnectorId"))
+        return EmptyResult()
 
-    def _op_put_voice_connector_proxy(self, params: dict[str, Any]) -> dict[str, Any]:
+    # ----------------------------------------------------------------- proxy configuration
+    def put_voice_connector_proxy(self) -> ActionResult:
         config = self.chimesdkvoice_backend.put_voice_connector_proxy(
-            voice_connector_id=params["VoiceConnectorId"],
-            default_session_expiry_minutes=params["DefaultSessionExpiryMinutes"],
-            phone_number_pool_countries=params["PhoneNumberPoolCountries"],
-            fall_back_phone_number=params.get("FallBackPhoneNumber"),
-            disabled=params.get("Disabled"),
+            voice_connector_id=self._get_param("VoiceConnectorId"),
+            default_session_expiry_minutes=self._get_param("DefaultSessionExpiryMinutes"),
+            phone_number_pool_countries=self._get_param("PhoneNumberPoolCountries"),
+            fall_back_phone_number=self._get_param("FallBackPhoneNumber"),
+            disabled=self._get_param("Disabled"),
         )
-        return {"Proxy": config.to_dict()}
+        return ActionResult({"Proxy": config.to_dict()})
 
-    def _op_get_voice_connector_proxy(self, params: dict[str, Any]) -> dict[str, Any]:
-        config = self.chimesdkvoice_backend.get_voice_connector_proxy(params["VoiceConnectorId"])
-        return {"Proxy": config.to_dict()}
+    def get_voice_connector_proxy(self) -> ActionResult:
+        config = self.chimesdkvoice_backend.get_voice_connector_proxy(self._get_param("VoiceConnectorId"))
+        return ActionResult({"Proxy": config.to_dict()})
 
-    def _op_delete_voice_connector_proxy(self, params: dict[str, Any]) -> None:
-        self.chimesdkvoice_backend.delete_voice_connector_proxy(params["VoiceConnectorId"])
+    def delete_voice_connector_proxy(self) -> ActionResult:
+        self.chimesdkvoice_backend.delete_voice_connector_proxy(self._get_param("VoiceConnectorId"))
+        return EmptyResult()
 
-    def _op_create_proxy_session(self, params: dict[str, Any]) -> dict[str, Any]:
+    # ----------------------------------------------------------------- proxy sessions
+    def create_proxy_session(self) -> ActionResult:
         session = self.chimesdkvoice_backend.create_proxy_session(
-            voice_connector_id=params["VoiceConnectorId"],
-            participant_phone_numbers=params["ParticipantPhoneNumbers"],
-            capabilities=params["Capabilities"],
-            name=params.get("Name"),
-            expiry_minutes=params.get("ExpiryMinutes"),
-            number_selection_behavior=params.get("NumberSelectionBehavior"),
-            geo_match_level=params.get("GeoMatchLevel"),
-            geo_match_params=params.get("GeoMatchParams"),
+            voice_connector_id=self._get_param("VoiceConnectorId"),
+            participant_phone_numbers=self._get_param("ParticipantPhoneNumbers"),
+            capabilities=self._get_param("Capabilities"),
+            name=self._get_param("Name"),
+            expiry_minutes=self._get_param("ExpiryMinutes"),
+            number_selection_behavior=self._get_param("NumberSelectionBehavior"),
+            geo_match_level=self._get_param("GeoMatchLevel"),
+            geo_match_params=self._get_param("GeoMatchParams"),
         )
-        return {"ProxySession": session.to_dict()}
+        return ActionResult({"ProxySession": session.to_dict()})
 
-    def _op_get_proxy_session(self, params: dict[str, Any]) -> dict[str, Any]:
-        session = self.chimesdkvoice_backend.get_proxy_session(params["VoiceConnectorId"], params["ProxySessionId"])
-        return {"ProxySession": session.to_dict()}
+    def get_proxy_session(self) -> ActionResult:
+        session = self.chimesdkvoice_backend.get_proxy_session(
+            self._get_param("VoiceConnectorId"), self._get_param("ProxySessionId")
+        )
+        return ActionResult({"ProxySession": session.to_dict()})
 
-    def _op_list_proxy_sessions(self, params: dict[str, Any]) -> dict[str, Any]:
+    def list_proxy_sessions(self) -> ActionResult:
         sessions, token = self.chimesdkvoice_backend.list_proxy_sessions(
-            voice_connector_id=params["VoiceConnectorId"],
-            status=params.get("Status"),
-            next_token=params.get("NextToken"),
-            max_results=params.get("MaxResults"),
+            voice_connector_id=self._get_param("VoiceConnectorId"),
+            status=self._get_param("Status"),
+            next_token=self._get_param("NextToken"),
+            max_results=self._get_param("MaxResults"),
         )
-        result: dict[str, Any] = {"ProxySessions": [s.to_dict() for s in sessions]}
-        if token:
-            result["NextToken"] = token
-        return result
+        return ActionResult({"ProxySessions": [s.to_dict() for s in sessions], "NextToken": token})
 
-    def _op_update_proxy_session(self, params: dict[str, Any]) -> dict[str, Any]:
+    def update_proxy_session(self) -> ActionResult:
         session = self.chimesdkvoice_backend.update_proxy_session(
-            voice_connector_id=params["VoiceConnectorId"],
-            proxy_session_id=params["ProxySessionId"],
-            capabilities=params["Capabilities"],
-            expiry_minutes=params.get("ExpiryMinutes"),
+            voice_connector_id=self._get_param("VoiceConnectorId"),
+            proxy_session_id=self._get_param("ProxySessionId"),
+            capabilities=self._get_param("Capabilities"),
+            expiry_minutes=self._get_param("ExpiryMinutes"),
         )
-        return {"ProxySession": session.to_dict()}
+        return ActionResult({"ProxySession": session.to_dict()})
 
-    def _op_delete_proxy_session(self, params: dict[str, Any]) -> None:
-        self.chimesdkvoice_backend.delete_proxy_session(params["VoiceConnectorId"], params["ProxySessionId"])
+    def delete_proxy_session(self) -> ActionResult:
+        self.chimesdkvoice_backend.delete_proxy_session(
+            self._get_param("VoiceConnectorId"), self._get_param("ProxySessionId")
+        )
+        return EmptyResult()
+
+    # ----------------------------------------------------------------- phone numbers
+    def get_phone_number(self) -> ActionResult:
+        number = self.chimesdkvoice_backend.get_phone_number(self._get_param("PhoneNumberId"))
+        return ActionResult({"PhoneNumber": number.to_dict()})
+
+    def list_phone_numbers(self) -> ActionResult:
+        numbers, token = self.chimesdkvoice_backend.list_phone_numbers(
+            status=self._get_param("Status"),
+            product_type=self._get_param("ProductType"),
+            filter_name=self._get_param("FilterName"),
+            filter_value=self._get_param("FilterValue"),
+            next_token=self._get_param("NextToken"),
+            max_results=self._get_param("MaxResults"),
+        )
+        return ActionResult({"PhoneNumbers": [n.to_dict() for n in numbers], "NextToken": token})

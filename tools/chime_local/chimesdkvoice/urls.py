@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """chime-sdk-voice base URL and paths.
 
-Every path under ``/voice-connectors`` goes to one dispatcher; the response class
-routes by method and path using the botocore model's ``requestUri`` templates.
+Every path on the service's host goes to one dispatcher, which routes by the model's
+``requestUri`` templates: operations it implements answer, other model operations get
+501 NotImplementedException and paths the model does not have 404 UnknownOperationException
+(JSON, never werkzeug's HTML 404).
 """
 
 from .responses import ChimeSDKVoiceResponse
@@ -13,6 +15,5 @@ url_bases = [
 ]
 
 url_paths = {
-    "{0}/voice-connectors$": ChimeSDKVoiceResponse.dispatch,
-    "{0}/voice-connectors/(?P<path>.*)$": ChimeSDKVoiceResponse.dispatch,
+    "{0}/(?P<path>.*)$": ChimeSDKVoiceResponse.dispatch,
 }
