@@ -77,17 +77,20 @@ options:
       - In E.164 format, as the model's E164PhoneNumber pattern states it; compared with and without the leading C(+).
       - Applied by the module to what the service returns (client-side).
     type: str
+    version_added: 1.1.0
   proxy_phone_number:
     description:
       - Only sessions where a participant's proxy phone number is this one.
       - In E.164 format, as the model's E164PhoneNumber pattern states it; compared with and without the leading C(+).
       - Applied by the module to what the service returns (client-side).
     type: str
+    version_added: 1.1.0
   capability:
     description:
       - Only sessions with this capability.
       - Applied by the module to what the service returns (client-side).
     type: str
+    version_added: 1.1.0
     choices: ['Voice', 'SMS']
   created_after:
     description:
@@ -97,18 +100,21 @@ options:
       - Sessions without a creation time are left out when O(created_after) or O(created_before) is set.
       - Applied by the module to what the service returns (client-side).
     type: str
+    version_added: 1.1.0
   created_before:
     description:
       - Only sessions created before this time (not at it), so that consecutive windows do not overlap.
       - Same format as O(created_after), and later than it when both are set.
       - Applied by the module to what the service returns (client-side).
     type: str
+    version_added: 1.1.0
   mask_phone_numbers:
     description:
       - Mask every C(phone_number) and C(proxy_phone_number) of the result, keeping the C(+) and the last four
         digits (V(+12065550100) becomes V(+*******0100)).
       - Filters compare the real numbers; only the result is masked.
     type: bool
+    version_added: 1.1.0
     default: false
 notes:
   - Needs the IAM actions C(chime:GetProxySession) (one or several IDs), C(chime:ListProxySessions)
@@ -321,6 +327,7 @@ summary:
   description:
     - Counts of the sessions returned in RV(proxy_sessions), after the filters.
   returned: always
+  version_added: 1.1.0
   type: dict
   contains:
     total:

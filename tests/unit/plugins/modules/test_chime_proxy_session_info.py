@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
 
@@ -70,6 +71,22 @@ class Run:
 @pytest.fixture
 def run(monkeypatch, capsys):
     return Run(monkeypatch, capsys)
+
+
+@pytest.fixture(autouse=True)
+def warnings_of_this_task(monkeypatch):
+    """ansible-core keeps warnings in a process-wide dict (one task per process); each test starts empty.
+    The list records every call of the module's warn, which the dict would deduplicate."""
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+    calls = []
+    real = chime_proxy_session_info.warn
+
+    def recording(message, *args, **kwargs):
+        calls.append(message)
+        return real(message, *args, **kwargs)
+
+    monkeypatch.setattr(chime_proxy_session_info, "warn", recording)
+    return calls
 
 
 GET = {"VoiceConnectorId": VOICE_CONNECTOR_ID, "ProxySessionId": EXAMPLE_ID}
@@ -201,7 +218,7 @@ def on(voice_connector_id, proxy_session_id, status="Open", **extra):
     return session(proxy_session_id, status, VoiceConnectorId=voice_connector_id, **extra)
 
 
-def test_without_a_connector_every_connector_of_the_region_in_the_service_order(run):
+def test_without_a_connector_every_connector_of_the_region_in_the_service_order(run, warnings_of_this_task):
     run.response(
         "list_voice_connectors",
         {"VoiceConnectors": [connector(OTHER_ID), connector(VOICE_CONNECTOR_ID)], "NextToken": "t1"},
@@ -231,6 +248,9 @@ def test_without_a_connector_every_connector_of_the_region_in_the_service_order(
     warnings = [str(w) for w in result.get("warnings", [])]
     assert len([w for w in warnings if "ListProxySessions (chime-sdk-voice)" in w]) == 1, warnings
     assert not [w for w in warnings if "ListVoiceConnectors" in w], "ListVoiceConnectors is not deprecated"
+    assert warnings_of_this_task == [
+        f"ListProxySessions (chime-sdk-voice): {ChimeModel().deprecation('ListProxySessions')}"
+    ]
 
 
 def test_the_region_with_status_sends_it_for_every_connector(run):
