@@ -186,6 +186,15 @@ class ChimeSDKVoiceSerializer(RestJSONSerializer):
         super().__init__(*args, **kwargs)
         self._timestamp_serializer = MillisecondTimestamps(self.DEFAULT_TIMESTAMP_FORMAT)
 
+    # Results are dicts keyed by the model's member names (the models' to_dict()), so a member's
+    # value is a plain lookup and no key path is needed (this service has no response transformers).
+    # moto's alias search and path bookkeeping made a page of 100 sessions 3 to 7 times slower.
+    def get_value(self, value: Any, key: str, shape: Any) -> Any:
+        return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+
+    def _serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        getattr(self, f"_serialize_type_{shape.type_name}", self._default_serialize)(serialized, value, shape, key)
+
     def _serialize_error(self, resp: Any, error: Exception) -> Any:
         code = getattr(error, "code", "BadRequestException")
         try:
