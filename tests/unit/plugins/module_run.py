@@ -21,7 +21,7 @@ CREDENTIALS = {"region": "us-east-1", "access_key": "AKIAIOSFODNN7EXAMPLE", "sec
 
 
 class ModuleRun:
-    def __init__(self, module, monkeypatch, capsys):
+    def __init__(self, module, monkeypatch, capsys, sleep=False):
         self.module = module
         self.capsys = capsys
         self.clients = []
@@ -38,9 +38,12 @@ class ModuleRun:
             return client
 
         monkeypatch.setattr(module, "chime_client", stubbed_client)
-        monkeypatch.setattr(
-            "ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda seconds: None
-        )
+        if not sleep:
+            # Retry back-off without waiting. This is the time module's own sleep: a test that needs real
+            # sleeps (the pool's overlap) asks for them.
+            monkeypatch.setattr(
+                "ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda seconds: None
+            )
 
     def response(self, operation, body, params):
         self.queue.append(("add_response", (operation, body, {"expected_params": params})))
