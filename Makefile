@@ -88,9 +88,9 @@ lint: setup
 
 DEMO_SEED := tools/chime_local/seeds/demo.yml
 WITH_ENDPOINT = hacking/with_endpoint.sh $(call VENV,$(1))/bin/python $(DEMO_SEED)
-# Dummy credentials: the local endpoint accepts any unless it enforces IAM.
-LOCAL_AWS := AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
-	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+# Dummy credentials, region and demo ids (tools/chime_local/demo.py, their one place): the local endpoint
+# accepts any credentials unless it enforces IAM.
+LOCAL_AWS = $(shell python3 tools/chime_local/demo.py env)
 
 # The local endpoint's own tests (backend, validation, faults, IAM, server).
 endpoint-tests: setup
@@ -99,8 +99,8 @@ endpoint-tests: setup
 		$(call VENV,$$v)/bin/python -m pytest -q -p no:cacheprovider tests/chime_local; \
 	done
 
-# ansible-test integration against the local endpoint, on both ansible-core versions
-# (hacking/run_integration.sh: one endpoint per target, the IAM target's with IAM enforced).
+# ansible-test integration against the local endpoint, on both ansible-core versions (hacking/run_integration.sh:
+# every target, each with its own endpoint; `chime_local/enforce_iam` in a target's aliases enforces IAM).
 integration: setup
 	for v in $(PYTHONS); do \
 		echo "== ansible-test integration, Python $$v"; \
@@ -115,7 +115,7 @@ demo: tree-$(PY)
 		ansible-playbook playbooks/proxy_session_check.yml && \
 		echo && echo "== ansible localhost -m telephony.chime.chime_proxy_session_info (ad hoc)" && \
 		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
-			"voice_connector_id=abcdef1ghij2klmno3pqr4 proxy_session_id=123a4bc5-67d8-901e-2f3g-h4ghjk56789l endpoint_url=$$CHIME_ENDPOINT_URL"'
+			"voice_connector_id=$$CHIME_DEMO_CONNECTOR_ID proxy_session_id=$$CHIME_EXAMPLE_SESSION_ID endpoint_url=$$CHIME_ENDPOINT_URL"'
 
 test: units sanity lint endpoint-tests integration release-checks bench-smoke
 

@@ -3,8 +3,10 @@
 """Write tests/integration/integration_config.yml for ansible-test integration.
 
 Usage: python hacking/integration_config.py ENDPOINT_URL OUTPUT.yml
-It carries the local endpoint's URL, and the minimal IAM policy exactly as the IAM docs page shows it,
-so that the IAM target proves the documented policy, not a copy of it.
+It carries the local endpoint's URL; the demo ids and fake credentials of tools/chime_local/demo.py
+(chime_access_key, chime_secret_key, chime_region, chime_demo_connector_id, chime_example_session_id,
+chime_empty_connector_id); and the minimal IAM policy exactly as the IAM docs page shows it, so that the
+IAM target proves the documented policy, not a copy of it.
 """
 
 import json
@@ -12,7 +14,11 @@ import re
 import sys
 from pathlib import Path
 
-IAM_PAGE = Path(__file__).resolve().parent.parent / "docs" / "docsite" / "rst" / "iam.rst"
+ROOT = Path(__file__).resolve().parent.parent
+IAM_PAGE = ROOT / "docs" / "docsite" / "rst" / "iam.rst"
+sys.path.insert(0, str(ROOT / "tools"))
+
+from chime_local import demo  # noqa: E402  # pylint: disable=wrong-import-position
 
 
 def documented_policy() -> dict:
@@ -25,7 +31,11 @@ def documented_policy() -> dict:
 
 def main() -> None:
     endpoint_url, output = sys.argv[1:3]
-    config = {"chime_endpoint_url": endpoint_url, "chime_documented_policy": documented_policy()}
+    config = {
+        "chime_endpoint_url": endpoint_url,
+        **demo.integration_vars(),
+        "chime_documented_policy": documented_policy(),
+    }
     Path(output).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 

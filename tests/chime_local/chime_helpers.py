@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Test helpers: control API client, SigV4-signed raw requests, model-based output checks.
+"""Test helpers: the demo ids, control API client, SigV4-signed raw requests, model-based output checks.
 
 The output checker is written independently of the backend's validator on purpose.
 """
@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -26,43 +23,18 @@ from botocore.credentials import Credentials
 from botocore.model import Shape
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER = REPO / "tools" / "chime_local" / "server.py"
-DEMO_SEED = REPO / "tools" / "chime_local" / "seeds" / "demo.yml"
+if str(REPO / "tools") not in sys.path:
+    sys.path.insert(0, str(REPO / "tools"))
+
+from chime_local import demo  # noqa: E402  # pylint: disable=wrong-import-position
+
 MODEL = botocore.session.get_session().get_service_model("chime-sdk-voice")
-DEMO_CONNECTOR = "abcdef1ghij2klmno3pqr4"
-EMPTY_CONNECTOR = "zyxwvu9tsrq8ponml7kjih"
-EXAMPLE_SESSION = "123a4bc5-67d8-901e-2f3g-h4ghjk56789l"
+DEMO_CONNECTOR = demo.DEMO_CONNECTOR
+EMPTY_CONNECTOR = demo.EMPTY_CONNECTOR
+EXAMPLE_SESSION = demo.EXAMPLE_SESSION
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 NO_VALIDATION = Config(retries={"total_max_attempts": 1, "mode": "standard"}, parameter_validation=False)
-
-
-class ServerProcess:
-    """``server.py`` in a subprocess; ``url`` once it wrote its --url-file."""
-
-    def __init__(self, tmp: Path, *args: str, cwd: Path | None = None) -> None:
-        self.url_file = tmp / "url"
-        self.log = tmp / "server.log"
-        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, str(SERVER), "--port", "0", "--url-file", str(self.url_file), *args],
-            stdout=subprocess.PIPE,
-            stderr=self.log.open("w"),
-            cwd=str(cwd or tmp),
-            text=True,
-        )
-        deadline = time.monotonic() + 30
-        while not self.url_file.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {self.log.read_text()}")
-            time.sleep(0.02)
-        self.url = self.url_file.read_text().strip()
-        assert self.proc.stdout is not None
-        self.banner = self.proc.stdout.readline().strip()
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        return self.proc.wait(timeout=timeout)
 
 
 class Control:
@@ -78,7 +50,8 @@ class Control:
             with urllib.request.urlopen(request, timeout=30) as reply:
                 return reply.status, json.loads(reply.read())
         except urllib.error.HTTPError as err:
-            return err.code, json.loads(err.read())
+            with err:
+                return err.code, json.loads(err.read())
 
     def ok(self, method: str, resource: str, body: Any = None, raw: bytes | None = None) -> Any:
         status, payload = self.call(method, resource, body, raw)
@@ -93,13 +66,14 @@ def signed_request(
     body: Any = None,
     region: str = "us-east-1",
     headers: dict[str, str] | None = None,
+    parse: bool = True,
 ) -> tuple[int, dict[str, str], Any]:
-    """Send a SigV4-signed (service ``chime``) request; return status, headers, parsed JSON (or None)."""
+    """Send a SigV4-signed (service ``chime``) request; status, headers, parsed JSON (or None; bytes if not parse)."""
     data = json.dumps(body).encode() if body is not None else b""
     request = AWSRequest(method=method, url=f"{url}{path}", data=data, headers=dict(headers or {}))
     if body is not None:
         request.headers["Content-Type"] = "application/json"
-    SigV4Auth(Credentials("AKIAIOSFODNN7EXAMPLE", "secret"), "chime", region).add_auth(request)
+    SigV4Auth(Credentials(demo.ACCESS_KEY, demo.SECRET_KEY), "chime", region).add_auth(request)
     prepared = request.prepare()
     http_request = urllib.request.Request(
         prepared.url, data=data or None, method=method, headers=dict(prepared.headers)
@@ -108,8 +82,12 @@ def signed_request(
         with urllib.request.urlopen(http_request, timeout=30) as reply:
             status, reply_headers, text = reply.status, dict(reply.headers), reply.read()
     except urllib.error.HTTPError as err:
-        status, reply_headers, text = err.code, dict(err.headers), err.read()
-    return status, {k.lower(): v for k, v in reply_headers.items()}, json.loads(text) if text else None
+        with err:
+            status, reply_headers, text = err.code, dict(err.headers), err.read()
+    lower = {k.lower(): v for k, v in reply_headers.items()}
+    if not parse:
+        return status, lower, text
+    return status, lower, json.loads(text) if text else None
 
 
 def output_problems(operation: str, payload: Any) -> list[str]:
@@ -165,3 +143,16 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
             problems.append(f"{path}: {value!r} is not ISO 8601 with milliseconds and Z")
     else:
         problems.append(f"{path}: unexpected shape type {kind}")
+
+
+def raw_request(
+    url: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """Send a request as given (unsigned unless the headers sign it); status, lower-case headers, body."""
+    request = urllib.request.Request(f"{url}{path}", data=body or None, method=method, headers=dict(headers or {}))
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()

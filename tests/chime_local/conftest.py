@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fixtures for the local Chime SDK Voice endpoint tests.
 
-``endpoint`` is a real server (``python tools/chime_local/server.py``) started once per
-session in a subprocess, reset to the demo seed before each test; ``mock_chime`` runs
-the backend in-process under ``moto.mock_aws()`` through the shim.
+``endpoint`` is a real server started once per session by the launcher
+(tools/chime_local/launcher.py, a subprocess) and reset to the demo seed before each
+test; ``mock_chime`` runs the backend in-process under ``moto.mock_aws()`` through the shim.
 """
 
 from __future__ import annotations
@@ -20,37 +20,36 @@ import boto3
 import pytest
 from botocore.config import Config
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chime_helpers import DEMO_SEED  # noqa: E402  # pylint: disable=wrong-import-position
 from chime_helpers import NO_RETRY  # noqa: E402  # pylint: disable=wrong-import-position
 from chime_helpers import NO_VALIDATION  # noqa: E402  # pylint: disable=wrong-import-position
 from chime_helpers import Control  # noqa: E402  # pylint: disable=wrong-import-position
-from chime_helpers import ServerProcess  # noqa: E402  # pylint: disable=wrong-import-position
+from chime_local import demo  # noqa: E402  # pylint: disable=wrong-import-position
+from chime_local.launcher import Endpoint  # noqa: E402  # pylint: disable=wrong-import-position
 
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 for _name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
     os.environ.pop(_name, None)
+for _name, _value in demo.credentials_env().items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), "--seed", str(DEMO_SEED))
-    yield proc
-    assert proc.stop() == 0
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    endpoint = Endpoint(workdir=tmp_path_factory.mktemp("server"))
+    endpoint.start()
+    yield endpoint
+    assert endpoint.stop() == 0, endpoint.log()
 
 
 @pytest.fixture
-def control(server: ServerProcess) -> Control:  # pylint: disable=redefined-outer-name
-    """The control API of the session server, reset to the demo data, no faults, fresh stats."""
+def control(server: Endpoint) -> Control:  # pylint: disable=redefined-outer-name
+    """The control API of the session server: demo data, no faults, fresh stats, the wall clock."""
     ctl = Control(server.url)
-    ctl.call("POST", "reset")
-    ctl.call("DELETE", "faults")
-    ctl.call("DELETE", "stats")
+    ctl.ok("POST", "reset")
+    ctl.ok("DELETE", "faults")
+    ctl.ok("DELETE", "clock")
+    ctl.ok("DELETE", "stats")
     return ctl
 
 
@@ -62,7 +61,7 @@ def endpoint(control: Control) -> str:  # pylint: disable=redefined-outer-name
 @pytest.fixture
 def make_client(endpoint: str) -> Callable[..., Any]:  # pylint: disable=redefined-outer-name
     def factory(config: Config = NO_RETRY, **kwargs: Any) -> Any:
-        kwargs.setdefault("region_name", "us-east-1")
+        kwargs.setdefault("region_name", demo.REGION)
         return boto3.client("chime-sdk-voice", endpoint_url=endpoint, config=config, **kwargs)
 
     return factory
@@ -87,4 +86,4 @@ def mock_chime() -> Iterator[Any]:
 
     moto_shim.register()
     with mock_aws():
-        yield boto3.client("chime-sdk-voice", region_name="us-east-1", config=NO_VALIDATION)
+        yield boto3.client("chime-sdk-voice", region_name=demo.REGION, config=NO_VALIDATION)

@@ -1,22 +1,24 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fault and latency rehearsal: share, count, per-operation, latency, stats and max concurrency."""
+"""Fault and latency rehearsal: every rule action, share, count, per-operation, latency, stats, crashes."""
 
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
 from chime_helpers import DEMO_CONNECTOR
 from chime_helpers import EXAMPLE_SESSION
 from chime_helpers import MODEL
 from chime_helpers import Control
+from chime_helpers import signed_request
 from chime_local.faults import FaultConfig
 from chime_local.faults import FaultConfigError
 from chime_local.faults import FaultInjector
+from chime_local.middleware import NEXT_TOKEN_PARAMETER
 
 
 def _get(client: Any) -> str:
@@ -103,6 +105,9 @@ def test_injected_errors_match_the_model() -> None:
         {"rules": [{"action": "throttle", "share": 1.5}]},
         {"rules": [{"action": "throttle", "count": -1}]},
         {"rules": [{"action": "fail", "status": 502}]},
+        {"rules": [{"action": "bad_gateway", "status": 500}]},
+        {"rules": [{"action": "drop", "latency_ms": 5}]},
+        {"rules": [{"action": "throttle", "operations": [1]}]},
         {"rules": [{"action": "delay"}]},
         {"rules": [{"action": "throttle", "typo": 1}]},
         {"latency": 5},
@@ -192,28 +197,39 @@ def test_other_services_and_control_calls_are_not_faulted(control: Control, make
     assert control.ok("GET", "stats")["total"] == 1
 
 
-def test_latency_is_applied_concurrently_and_max_in_flight_is_reported(control: Control, make_client: Any) -> None:
-    control.ok("PUT", "faults", {"latency_ms": 300})
-    clients = [make_client() for _attempt in range(5)]
-    barrier = threading.Barrier(len(clients))
-    durations: list[float] = []
+def _run_in_threads(work: Any, clients: list[Any]) -> list[str]:
+    """Run ``work(client)`` in one thread per client; the outcomes, for assertions in the main thread."""
+    outcomes: list[str] = []
+    lock = threading.Lock()
 
-    def work(client: Any) -> None:
-        barrier.wait()
-        started = time.monotonic()
-        assert _get(client) == "ok"
-        durations.append(time.monotonic() - started)
+    def run(client: Any) -> None:
+        try:
+            result = work(client)
+        except Exception as err:  # pylint: disable=broad-exception-caught  # reported in the main thread
+            result = repr(err)
+        with lock:
+            outcomes.extend(result if isinstance(result, list) else [result])
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
-    assert min(durations) >= 0.3
-    assert elapsed < 0.3 * len(clients) * 0.6, "latency must not serialise requests"
+    return outcomes
+
+
+def test_latency_overlaps_and_max_in_flight_is_reported(control: Control, make_client: Any) -> None:
+    control.ok("PUT", "faults", {"latency_ms": 300})
+    clients = [make_client() for _client_number in range(5)]
+    barrier = threading.Barrier(len(clients))
+
+    def work(client: Any) -> str:
+        barrier.wait()
+        return _get(client)
+
+    assert _run_in_threads(work, clients) == ["ok"] * 5
     stats = control.ok("GET", "stats")
+    # All five were in the server at once: the injected latency does not serialise requests.
     assert stats["max_in_flight"] == 5 and stats["in_flight"] == 0
     assert control.ok("DELETE", "stats")["max_in_flight"] == 0
 
@@ -221,17 +237,10 @@ def test_latency_is_applied_concurrently_and_max_in_flight_is_reported(control: 
 def test_max_in_flight_proves_a_pool_bound(control: Control, make_client: Any) -> None:
     control.ok("PUT", "faults", {"rules": [{"action": "delay", "latency_ms": 30, "operations": ["GetProxySession"]}]})
     pool = 3
-    clients = [make_client() for _attempt in range(pool)]
-
-    def work(client: Any) -> None:
-        for _attempt in range(4):
-            assert _get(client) == "ok"
-
-    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _run_in_threads(
+        lambda client: [_get(client) for _attempt in range(4)], [make_client() for _c in range(pool)]
+    )
+    assert outcomes == ["ok"] * pool * 4
     stats = control.ok("GET", "stats")
     assert stats["operations"]["GetProxySession"]["total"] == pool * 4
     assert 2 <= stats["max_in_flight"] <= pool
@@ -251,6 +260,78 @@ def test_seed_faults_section(control: Control, client: Any) -> None:
     assert [_get(client), _get(client)] == ["ThrottledClientException", "ok"]
 
 
-def test_unknown_control_endpoint(control: Control) -> None:
-    status, payload = control.call("GET", "nothing-here")
-    assert status == 404 and "no control endpoint" in payload["error"]
+# ------------------------------------------------ the faults issue 8's tests need
+def test_injected_errors_carry_the_rest_json_headers(control: Control, client: Any) -> None:
+    control.ok("PUT", "faults", {"rules": [{"action": "fail", "status": 503, "count": 1}]})
+    with pytest.raises(ClientError) as excinfo:
+        client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+    response = excinfo.value.response
+    headers = response["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["x-amzn-errortype"] == "ServiceUnavailableException"
+    assert headers["content-type"] == "application/json" and response["ResponseMetadata"]["RequestId"]
+    assert "injected" in response["Error"]["Message"]
+
+
+def test_drop_closes_the_connection_without_an_answer(control: Control, client: Any) -> None:
+    control.ok("PUT", "faults", {"rules": [{"action": "drop", "count": 1, "operations": ["ListProxySessions"]}]})
+    with pytest.raises(ConnectionClosedError, match="Connection was closed before we received a valid response"):
+        client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR)
+    assert _list(client) == "ok", "the rule is spent; the client reconnects"
+    stats = control.ok("GET", "stats")
+    assert stats["injected"] == {"ConnectionDropped": 1}
+    assert stats["operations"]["ListProxySessions"]["outcomes"] == {"ConnectionDropped": 1, "ok": 1}
+    assert stats["crashes"] == 0
+
+
+def test_bad_gateway_is_an_html_502_without_an_error_type(control: Control, endpoint: str) -> None:
+    control.ok("PUT", "faults", {"rules": [{"action": "bad_gateway", "count": 1}]})
+    status, headers, body = signed_request(
+        endpoint, "GET", f"/voice-connectors/{DEMO_CONNECTOR}/proxy-sessions", parse=False
+    )
+    assert status == 502
+    assert headers["content-type"].startswith("text/html") and b"502 Bad Gateway" in body
+    assert "x-amzn-errortype" not in headers and "x-amzn-requestid" not in headers
+    assert control.ok("GET", "stats")["injected"] == {"BadGateway": 1}
+
+
+def test_bad_gateway_reaches_botocore_as_a_502(control: Control, client: Any) -> None:
+    control.ok("PUT", "faults", {"rules": [{"action": "bad_gateway", "count": 1}]})
+    with pytest.raises(ClientError) as excinfo:
+        client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR)
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 502
+    assert _list(client) == "ok"
+
+
+def test_repeat_token_sends_the_requests_own_token_back(control: Control, client: Any) -> None:
+    first = client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR, MaxResults=1)
+    token = first["NextToken"]
+    control.ok("PUT", "faults", {"rules": [{"action": "repeat_token", "count": 1}]})
+    # A first page (no token sent) is not touched, and does not spend the rule.
+    assert client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR, MaxResults=1)["NextToken"] == token
+    second = client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR, MaxResults=1, NextToken=token)
+    assert second["NextToken"] == token
+    assert second["ProxySessions"] and second["ProxySessions"] != first["ProxySessions"], "the page itself is real"
+    third = client.list_proxy_sessions(VoiceConnectorId=DEMO_CONNECTOR, MaxResults=1, NextToken=token)
+    assert third.get("NextToken") != token, "the rule is spent"
+    stats = control.ok("GET", "stats")
+    assert stats["injected"] == {"RepeatedNextToken": 1}
+    assert stats["operations"]["ListProxySessions"]["outcomes"] == {"ok": 4}
+
+
+def test_answering_rules_win_over_repeat_token() -> None:
+    injector = FaultInjector(
+        FaultConfig.from_dict({"rules": [{"action": "repeat_token", "count": 1}, {"action": "drop", "count": 1}]})
+    )
+    first, second, third = (injector.decide("ListProxySessions", has_next_token=True) for _attempt in range(3))
+    assert (first.action, second.action, third.action) == ("drop", "repeat_token", None)
+    assert (first.injected, second.injected) == ("ConnectionDropped", "RepeatedNextToken")
+
+
+def test_the_model_sends_every_next_token_as_the_parameter_the_middleware_reads() -> None:
+    places = set()
+    for name in MODEL.operation_names:
+        shape = MODEL.operation_model(name).input_shape
+        if shape is not None and "NextToken" in shape.members:
+            serialization = shape.members["NextToken"].serialization
+            places.add((serialization.get("location"), serialization.get("name")))
+    assert places == {("querystring", NEXT_TOKEN_PARAMETER)}

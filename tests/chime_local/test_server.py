@@ -1,26 +1,31 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The command: start, banner, --url-file, flags, keep-alive with TCP_NODELAY, concurrency, clean stop."""
+"""The command: start, banner, --url-file, flags, keep-alive, concurrency, routing, clean stop."""
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from chime_helpers import DEMO_CONNECTOR
 from chime_helpers import EXAMPLE_SESSION
 from chime_helpers import NO_RETRY
 from chime_helpers import Control
-from chime_helpers import ServerProcess
+from chime_helpers import raw_request
+from chime_helpers import signed_request
+from chime_local import demo
+from chime_local.launcher import Endpoint
+from chime_local.launcher import EndpointError
 
 
-def _client(url: str, **kwargs: Any) -> Any:
-    return boto3.client("chime-sdk-voice", endpoint_url=url, region_name="us-east-1", config=NO_RETRY, **kwargs)
+def _client(url: str, config: Config = NO_RETRY) -> Any:
+    return boto3.client("chime-sdk-voice", endpoint_url=url, region_name=demo.REGION, config=config)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -36,17 +41,20 @@ def test_start_flags_and_clean_stop(tmp_path: Path, sig: int) -> None:
     )
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
-    proc = ServerProcess(
-        tmp_path, "--seed", str(seed), "--latency-ms", "50", "--throttle-share", "1", "--fault-seed", "3", cwd=cwd
-    )
+    flags = ["--latency-ms", "50", "--throttle-share", "1", "--fault-seed", "3", "--advance-clock", "600"]
+    endpoint = Endpoint(seeds=[seed], extra_args=flags, workdir=tmp_path, cwd=cwd)
+    endpoint.start()
     try:
-        assert proc.banner == f"Chime SDK Voice endpoint: {proc.url}"
-        assert proc.url.startswith("http://127.0.0.1:") and proc.url_file.read_text() == f"{proc.url}\n"
-        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".url.")], "the URL file is written atomically"
-        faults = Control(proc.url).ok("GET", "faults")
+        assert endpoint.banner == f"Chime SDK Voice endpoint: {endpoint.url}"
+        assert endpoint.url.startswith("http://127.0.0.1:")
+        assert endpoint.url_file.read_text() == f"{endpoint.url}\n"
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".endpoint.url.")], "written atomically"
+        control = Control(endpoint.url)
+        faults = control.ok("GET", "faults")
         assert faults["latency_ms"] == 50 and faults["seed"] == 3
         assert [(r["action"], r.get("status")) for r in faults["rules"]] == [("fail", 500), ("throttle", 429)]
-        client = _client(proc.url)
+        assert control.ok("GET", "clock")["offset_seconds"] == 600
+        client = _client(endpoint.url)
         errors = []
         for _attempt in range(2):
             try:
@@ -55,50 +63,116 @@ def test_start_flags_and_clean_stop(tmp_path: Path, sig: int) -> None:
                 errors.append(err.response["Error"]["Code"])
         assert errors == ["ServiceFailureException", "ThrottledClientException"]
         # The demo data is not loaded when --seed is given.
-        Control(proc.url).ok("DELETE", "faults")
-        assert [c["VoiceConnectorId"] for c in client.list_voice_connectors()["VoiceConnectors"]] == [
-            "flagsflagsflagsflags01"
-        ]
+        control.ok("DELETE", "faults")
+        connectors = client.list_voice_connectors()["VoiceConnectors"]
+        assert [c["VoiceConnectorId"] for c in connectors] == ["flagsflagsflagsflags01"]
     finally:
-        assert proc.stop(sig) == 0
+        assert endpoint.stop(sig) == 0, endpoint.log()
 
 
 def test_bad_seed_file_fails_to_start(tmp_path: Path) -> None:
     seed = tmp_path / "bad.yml"
     seed.write_text("connectors: []\n", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="unknown seed keys"):
-        ServerProcess(tmp_path, "--seed", str(seed))
+    with pytest.raises(EndpointError, match="unknown seed keys"):
+        Endpoint(seeds=[seed], workdir=tmp_path).start()
 
 
-def test_keep_alive_with_tcp_nodelay(control: Control) -> None:
+def test_sequential_requests_reuse_one_connection(control: Control) -> None:
     client = _client(control.url)
-    client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)  # connect
+    client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)  # connects
     before = control.ok("GET", "stats")["connections_opened"]
-    started = time.monotonic()
     for _attempt in range(50):
         client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
-    elapsed = time.monotonic() - started
-    # Nagle + delayed ACK would cost ~40 ms per request (>= 2 s for 50); new connections would show here.
-    assert elapsed < 1.0, f"50 keep-alive requests took {elapsed:.2f} s"
-    assert control.ok("GET", "stats")["connections_opened"] - before == 1  # only this control call's connection
+    stats = control.ok("GET", "stats")
+    assert stats["operations"]["GetProxySession"]["total"] == 51
+    # The only new connection is the control call's own (urllib opens one per call).
+    assert stats["connections_opened"] - before == 1
 
 
-def test_many_concurrent_connections(control: Control) -> None:
-    control.ok("PUT", "faults", {"latency_ms": 100})
-    clients = [_client(control.url) for _attempt in range(24)]
-    results: list[str] = []
+def test_a_pool_of_ten_opens_at_most_ten_connections(control: Control) -> None:
+    client = _client(control.url, Config(retries={"total_max_attempts": 1}, max_pool_connections=10))
+    control.ok("PUT", "faults", {"rules": [{"action": "delay", "latency_ms": 20}]})
+    before = control.ok("GET", "stats")["connections_opened"]
+    errors: list[BaseException] = []
 
-    def work(client: Any) -> None:
-        for _attempt in range(2):
-            session = client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
-            results.append(session["ProxySession"]["Status"])
+    def work() -> None:
+        try:
+            for _attempt in range(10):
+                client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+        except Exception as err:  # pylint: disable=broad-exception-caught  # reported in the main thread
+            errors.append(err)
 
-    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
-    started = time.monotonic()
+    threads = [threading.Thread(target=work) for _thread in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == ["Open"] * 48
-    assert time.monotonic() - started < 2.4  # 48 x 100 ms serialised would be 4.8 s
+    assert not errors
+    stats = control.ok("GET", "stats")
+    assert stats["operations"]["GetProxySession"]["total"] == 100
+    assert 2 <= stats["connections_opened"] - before <= 10 + 1  # the pool's, plus the control call's
+
+
+def test_many_concurrent_connections_are_served_at_once(control: Control) -> None:
+    control.ok("PUT", "faults", {"latency_ms": 200})
+    clients = [_client(control.url) for _client_number in range(24)]
+    barrier = threading.Barrier(len(clients))
+    results: list[str] = []
+
+    def work(client: Any) -> None:
+        barrier.wait()
+        try:
+            session = client.get_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+            results.append(session["ProxySession"]["Status"])
+        except Exception as err:  # pylint: disable=broad-exception-caught  # reported in the main thread
+            results.append(repr(err))
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["Open"] * 24
     assert control.ok("GET", "stats")["max_in_flight"] >= 12
+
+
+def test_unsigned_requests_to_chime_paths_get_a_json_403(control: Control) -> None:
+    for method, path in [
+        ("GET", f"/voice-connectors/{DEMO_CONNECTOR}/proxy-sessions"),
+        ("GET", "/phone-numbers"),
+        ("POST", "/sip-media-applications"),
+        ("DELETE", f"/voice-connectors/{DEMO_CONNECTOR}/programmable-numbers/proxy"),
+    ]:
+        status, headers, body = raw_request(control.url, method, path, b'{"x": 1}' if method == "POST" else b"")
+        assert (status, headers["x-amzn-errortype"]) == (403, "ForbiddenException"), (method, path, body)
+        assert headers["content-type"] == "application/json" and headers["x-amzn-requestid"]
+        assert "signed" in json.loads(body)["Message"]
+    stats = control.ok("GET", "stats")
+    assert stats["total"] == 0, "unsigned requests never reach the backend"
+    # The data is untouched: the unsigned DELETE did not remove the proxy configuration.
+    proxy = _client(control.url).get_voice_connector_proxy(VoiceConnectorId=DEMO_CONNECTOR)
+    assert proxy["Proxy"]["DefaultSessionExpiryMinutes"] == 60
+
+
+def test_other_moto_services_share_the_port(control: Control) -> None:
+    sts = boto3.client("sts", endpoint_url=control.url, region_name=demo.REGION)
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    assert control.ok("GET", "stats")["total"] == 0, "only Chime requests are counted"
+
+
+@pytest.mark.parametrize(
+    "method, path, status, error_type",
+    [
+        ("GET", "/sip-rules", 501, "NotImplementedException"),
+        ("GET", "/sip-media-applications", 501, "NotImplementedException"),
+        ("GET", "/no-such-resource", 404, "UnknownOperationException"),
+    ],
+)
+def test_requests_signed_for_chime_get_a_json_answer_on_any_path(
+    control: Control, method: str, path: str, status: int, error_type: str
+) -> None:
+    got_status, headers, payload = signed_request(control.url, method, path)
+    assert (got_status, headers.get("x-amzn-errortype", "").split(":")[0]) == (status, error_type)
+    assert isinstance(payload, dict) and payload["Message"]
+    stats = control.ok("GET", "stats")
+    assert stats["total"] == 1 and stats["crashes"] == 0

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -42,20 +41,20 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BUILD = ROOT / ".build"
-DEMO_CONNECTOR = "abcdef1ghij2klmno3pqr4"
-DEMO_SESSION = "123a4bc5-67d8-901e-2f3g-h4ghjk56789l"
+sys.path.insert(0, str(ROOT / "tools"))
+
+from chime_local import demo  # noqa: E402  # pylint: disable=wrong-import-position
+from chime_local import launcher  # noqa: E402  # pylint: disable=wrong-import-position
+
+DEMO_CONNECTOR = demo.DEMO_CONNECTOR
+DEMO_SESSION = demo.EXAMPLE_SESSION
 GET_CONNECTOR = "benchget00000000000000"  # sessions get-0000 ... fetched by id
 LIST_CONNECTOR = "benchlist0000000000000"  # sessions list-00000 ... listed
 MODULE = "telephony.chime.chime_proxy_session_info"
 # The module's documented bound: 10 attempts, 0.25 + 0.5 + 1 + 2 + 4 + 4 * 5 s of back-off at most.
 RETRY_ATTEMPTS = 10
 RETRY_BACKOFF_BOUND_S = 27.75
-LOCAL_AWS = {
-    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "AWS_REGION": "us-east-1",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
+LOCAL_AWS = demo.credentials_env()
 
 
 class BenchError(Exception):
@@ -174,31 +173,22 @@ def median_of(runs: List[Run]) -> Run:
 # ------------------------------------------------------------------------------------------ endpoint
 
 
-class Endpoint:
-    """tools/chime_local/server.py in a subprocess, and its control API."""
+class Endpoint(launcher.Endpoint):
+    """The local endpoint with the demo data and the run's seed (tools/chime_local/launcher.py), and its control API."""
 
     def __init__(self, python: str, workdir: Path, seed: Path, latency_ms: float) -> None:
-        self.url_file = workdir / "endpoint.url"
-        self.log = (workdir / "endpoint.log").open("wb")
-        cmd = [python, str(ROOT / "tools/chime_local/server.py"), "--host", "127.0.0.1", "--port", "0"]
-        demo = ROOT / "tools/chime_local/seeds/demo.yml"
-        cmd += ["--seed", str(demo), "--seed", str(seed), "--url-file", str(self.url_file)]
-        # pylint: disable-next=consider-using-with
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while not self.url_file.exists() or not self.url_file.read_text(encoding="utf-8").strip():
-            check(self.proc.poll() is None, f"the endpoint did not start; see {workdir / 'endpoint.log'}")
-            check(time.monotonic() < deadline, "the endpoint gave no URL within 60 s")
-            time.sleep(0.05)
-        self.url = self.url_file.read_text(encoding="utf-8").strip()
+        super().__init__(seeds=[launcher.DEMO_SEED, seed], python=python, workdir=workdir, cwd=ROOT)
+        try:
+            self.start()
+        except launcher.EndpointError as err:
+            raise BenchError(str(err)) from err
         self.latency_ms = latency_ms
         self.faults()
 
     def call(self, method: str, resource_name: str, payload: Any = None) -> Any:
-        data = None if payload is None else json.dumps(payload).encode()
-        request = urllib.request.Request(f"{self.url}/_chime_local/{resource_name}", data=data, method=method)
-        with urllib.request.urlopen(request, timeout=30) as reply:  # nosec - 127.0.0.1 only
-            return json.loads(reply.read())
+        status, reply = self.control(method, resource_name, payload)
+        check(status == 200, f"{method} /_chime_local/{resource_name}: {status} {reply}")
+        return reply
 
     def faults(self, *rules: Dict[str, Any]) -> None:
         """Only the given rules, on top of the run's latency; a fixed RNG seed for shares."""
@@ -209,15 +199,6 @@ class Endpoint:
 
     def stats(self) -> Dict[str, Any]:
         return self.call("GET", "stats")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
 
 def write_seed(path: Path, sizes: Sizes) -> None:

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fault and latency rehearsal for the local Chime SDK Voice endpoint.
+"""Fault and latency rehearsal rules for the local Chime SDK Voice endpoint.
 
 A fault configuration (JSON/YAML mapping)::
 
@@ -13,13 +13,16 @@ A fault configuration (JSON/YAML mapping)::
         operations: [GetProxySession]   # default: every operation
       - action: fail      # 500 ServiceFailureException or 503 ServiceUnavailableException
         status: 503
+      - action: drop      # close the connection without any response
+      - action: bad_gateway    # 502 with an HTML page and no x-amzn-ErrorType, as a gateway sends it
+      - action: repeat_token   # a List* answer carries the request's own NextToken again
       - action: delay     # extra latency for matching requests
         latency_ms: 100
 
-The first throttle/fail rule that fires decides the error; every delay rule that fires
-adds its latency.  The sleep happens in the request's own thread, so concurrent requests
-are delayed concurrently.  ``Stats`` counts requests per operation and outcome and the
-maximum number of Chime requests in flight at once.
+The first throttle/fail/drop/bad_gateway rule that fires decides the answer; every
+delay rule that fires adds its latency.  A repeat_token rule only matches requests that
+carry a NextToken, and only fires when no other rule decided the answer.  This module
+only decides; middleware.py acts on the decision.
 """
 
 from __future__ import annotations
@@ -27,12 +30,8 @@ from __future__ import annotations
 import json
 import random
 import threading
-import time
-from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import datetime
-from datetime import timezone
 from typing import Any
 
 # action -> HTTP status -> (error shape name, ErrorCode enum value, message)
@@ -44,7 +43,13 @@ ERRORS: dict[str, dict[int, tuple[str, str, str]]] = {
     },
 }
 DEFAULT_STATUS = {"throttle": 429, "fail": 503}
-ACTIONS = ("throttle", "fail", "delay")
+BAD_GATEWAY_STATUS = 502
+# The names the stats use for the injected faults that are not a model error.
+DROPPED = "ConnectionDropped"
+BAD_GATEWAY = "BadGateway"
+REPEATED_TOKEN = "RepeatedNextToken"
+ANSWERING_ACTIONS = ("throttle", "fail", "drop", "bad_gateway")
+ACTIONS = ANSWERING_ACTIONS + ("repeat_token", "delay")
 
 
 class FaultConfigError(ValueError):
@@ -80,6 +85,10 @@ class FaultRule:
         operations = data.get("operations")
         if isinstance(operations, str):
             operations = [operations]
+        if operations is not None and not (
+            isinstance(operations, list) and all(isinstance(op, str) for op in operations)
+        ):
+            raise FaultConfigError(f"operations must be a list of operation names, got {operations!r}")
         status = data.get("status")
         if action in ERRORS:
             status = int(status or DEFAULT_STATUS[action])
@@ -90,6 +99,8 @@ class FaultRule:
         latency_ms = float(data.get("latency_ms", 0.0))
         if latency_ms < 0 or (action == "delay" and latency_ms == 0):
             raise FaultConfigError("a delay rule needs a positive latency_ms")
+        if latency_ms and action != "delay":
+            raise FaultConfigError("latency_ms in a rule only applies to delay rules")
         return cls(
             action=action,
             share=share,
@@ -113,8 +124,10 @@ class FaultRule:
         result["fired"] = self.fired
         return result
 
-    def applies_to(self, operation: str) -> bool:
+    def applies_to(self, operation: str, has_next_token: bool) -> bool:
         if self.operations is not None and operation not in self.operations:
+            return False
+        if self.action == "repeat_token" and not has_next_token:
             return False
         return self.count is None or self.fired < self.count
 
@@ -168,18 +181,28 @@ class FaultConfig:
 
 @dataclass
 class Decision:
+    """What to do with one request: wait ``latency_s``, then the ``action`` (None: answer normally)."""
+
     latency_s: float = 0.0
+    action: str | None = None
     status: int | None = None
     error_type: str | None = None
     error_code: str | None = None
     message: str | None = None
+
+    @property
+    def injected(self) -> str | None:
+        """The name the stats count this injected fault under, or None."""
+        if self.action in ERRORS:
+            return self.error_type
+        return {"drop": DROPPED, "bad_gateway": BAD_GATEWAY, "repeat_token": REPEATED_TOKEN}.get(str(self.action))
 
     def error_body(self) -> bytes:
         return json.dumps({"Code": self.error_code, "Message": self.message}).encode()
 
 
 class FaultInjector:
-    """Decides, per Chime request, the injected latency and error (thread-safe)."""
+    """Decides, per Chime request, the injected latency and fault (thread-safe)."""
 
     def __init__(self, config: FaultConfig | None = None) -> None:
         self._lock = threading.Lock()
@@ -202,81 +225,36 @@ class FaultInjector:
     def _fires(self, rule: FaultRule) -> bool:
         return rule.share >= 1.0 or (rule.share > 0.0 and self._rng.random() < rule.share)
 
-    def decide(self, operation: str) -> Decision:
+    def decide(self, operation: str, has_next_token: bool = False) -> Decision:
         decision = Decision()
         with self._lock:
             latency_ms = self._config.latency_ms
             for rule in self._config.rules:
-                if not rule.applies_to(operation):
+                if not rule.applies_to(operation, has_next_token):
                     continue
                 if rule.action == "delay":
                     if self._fires(rule):
                         rule.fired += 1
                         latency_ms += rule.latency_ms
-                elif decision.status is None and self._fires(rule):
+                elif rule.action in ANSWERING_ACTIONS and decision.action is None and self._fires(rule):
                     rule.fired += 1
-                    status = int(rule.status or DEFAULT_STATUS[rule.action])
-                    error_type, error_code, message = ERRORS[rule.action][status]
-                    decision.status = status
-                    decision.error_type = error_type
-                    decision.error_code = error_code
-                    decision.message = message
+                    self._answer(decision, rule)
+            if decision.action is None:
+                for rule in self._config.rules:
+                    if rule.action == "repeat_token" and rule.applies_to(operation, has_next_token):
+                        if self._fires(rule):
+                            rule.fired += 1
+                            decision.action = "repeat_token"
+                            break
         decision.latency_s = latency_ms / 1000.0
         return decision
 
-
-class Stats:
-    """Request counts per operation and outcome, and the maximum concurrency seen."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._in_flight = 0
-        self._reset_locked()
-
-    def _reset_locked(self) -> None:
-        self._since = datetime.now(timezone.utc)
-        self._total = 0
-        self._by_operation: dict[str, Counter[str]] = {}
-        self._by_outcome: Counter[str] = Counter()
-        self._injected: Counter[str] = Counter()
-        self._max_in_flight = self._in_flight
-        self._connections = 0
-
-    def reset(self) -> None:
-        with self._lock:
-            self._reset_locked()
-
-    def connection_opened(self) -> None:
-        with self._lock:
-            self._connections += 1
-
-    def begin(self) -> float:
-        with self._lock:
-            self._in_flight += 1
-            self._max_in_flight = max(self._max_in_flight, self._in_flight)
-        return time.monotonic()
-
-    def end(self, operation: str, outcome: str, injected: str | None = None) -> None:
-        with self._lock:
-            self._in_flight -= 1
-            self._total += 1
-            self._by_operation.setdefault(operation, Counter())[outcome] += 1
-            self._by_outcome[outcome] += 1
-            if injected:
-                self._injected[injected] += 1
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "since": self._since.isoformat(),
-                "total": self._total,
-                "in_flight": self._in_flight,
-                "max_in_flight": self._max_in_flight,
-                "connections_opened": self._connections,
-                "operations": {
-                    name: {"total": sum(outcomes.values()), "outcomes": dict(outcomes)}
-                    for name, outcomes in sorted(self._by_operation.items())
-                },
-                "outcomes": dict(self._by_outcome),
-                "injected": dict(self._injected),
-            }
+    @staticmethod
+    def _answer(decision: Decision, rule: FaultRule) -> None:
+        decision.action = rule.action
+        if rule.action in ERRORS:
+            status = int(rule.status or DEFAULT_STATUS[rule.action])
+            decision.status = status
+            decision.error_type, decision.error_code, decision.message = ERRORS[rule.action][status]
+        elif rule.action == "bad_gateway":
+            decision.status = BAD_GATEWAY_STATUS

@@ -23,9 +23,9 @@ DEFAULT_ACCOUNT_ID = "123456789012"
 
 def bootstrap_admin(account_id: str = DEFAULT_ACCOUNT_ID) -> dict[str, str]:
     """Create (once) an IAM user allowed everything, directly in moto's IAM backend."""
-    from moto.iam.models import iam_backends  # pylint: disable=import-outside-toplevel
+    from .moto_shim import iam_backend  # pylint: disable=import-outside-toplevel
 
-    backend = iam_backends[account_id]["aws"]
+    backend = iam_backend(account_id)
     if ADMIN_USER not in backend.users:
         backend.create_user(region_name="us-east-1", user_name=ADMIN_USER)
         backend.put_user_policy(ADMIN_USER, "chime-local-admin", json.dumps(ADMIN_POLICY))

@@ -1,353 +1,121 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Local Amazon Chime SDK Voice endpoint: moto's server + the chimesdkvoice backend.
+"""Local Amazon Chime SDK Voice endpoint: the chimesdkvoice backend and every moto service on one port.
 
-Run ``python tools/chime_local/server.py --help`` (works from any directory).  The
-server is moto's own WSGI dispatcher (so every moto service, IAM included, is served
-too) wrapped by ``ChimeLocalApp``, which adds fault/latency rehearsal and stats for
-Chime requests and the control API under ``/_chime_local/``.  It speaks HTTP/1.1
-keep-alive and sets TCP_NODELAY on every accepted socket.
+Run ``python tools/chime_local/server.py --help`` (works from any directory).  The WSGI
+server is cheroot (HTTP/1.1 keep-alive, TCP_NODELAY, a pool of worker threads).  The
+app in front (``EndpointApp``) sends:
+
+- ``/_chime_local/...`` to the control API (control.py);
+- requests to a chime-sdk-voice path (or to a ``voice-chime.*`` host) that are not
+  signed to a 403 ``ForbiddenException``;
+- requests signed for ``chime`` (SigV4 credential scope) through the fault and stats
+  middleware (middleware.py) to moto's app for the chimesdkvoice backend;
+- everything else to moto's dispatcher (IAM, STS, ...).
+
+IAM enforcement is moto's documented switch: the environment variable
+``INITIAL_NO_AUTH_ACTION_COUNT=0``, set here before moto is first imported.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import io
-import json
 import os
 import signal
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 from typing import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs
 
 if __package__ in (None, ""):
     # Run as a script: make the chime_local package importable whatever the cwd.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "chime_local"  # pylint: disable=redefined-builtin
 
-# Before moto is imported: any region works (moto refuses unknown regions by default).
-os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+if TYPE_CHECKING:
+    from .faults import FaultConfig
+    from .middleware import StartResponse
+    from .middleware import WSGIApp
 
-import yaml  # noqa: E402  # pylint: disable=wrong-import-position
-
-from .faults import FaultConfig  # noqa: E402  # pylint: disable=wrong-import-position
-from .faults import FaultConfigError  # noqa: E402  # pylint: disable=wrong-import-position
-from .faults import FaultInjector  # noqa: E402  # pylint: disable=wrong-import-position
-from .faults import Stats  # noqa: E402  # pylint: disable=wrong-import-position
-
-CONTROL_PREFIX = "/_chime_local/"
 DEFAULT_SEED = Path(__file__).resolve().parent / "seeds" / "demo.yml"
-SEED_KEYS = {"voice_connectors", "proxy_sessions", "generate", "faults"}
-StartResponse = Callable[..., Any]
+CONTROL_PREFIX = "/_chime_local/"
+SIGNING_NAME = "chime"
+ENDPOINT_PREFIX = "voice-chime."
+WORKER_THREADS = 128  # above the module's largest max_concurrency (100), plus control calls
+LISTEN_BACKLOG = 128
+IDLE_TIMEOUT_S = 300
 
 
-def load_seed_text(text: str | bytes) -> dict[str, Any]:
-    """Parse a YAML (or JSON) seed document and check its top-level keys."""
-    data = yaml.safe_load(text) or {}
-    if not isinstance(data, dict):
-        raise ValueError("a seed document must be a mapping")
-    unknown = set(data) - SEED_KEYS
-    if unknown:
-        raise ValueError(f"unknown seed keys {sorted(unknown)}; expected {sorted(SEED_KEYS)}")
-    for key in ("voice_connectors", "proxy_sessions", "generate"):
-        if not isinstance(data.get(key) or [], list):
-            raise ValueError(f"seed key {key} must be a list")
-    for item in data.get("voice_connectors") or []:
-        if not isinstance(item, dict) or "VoiceConnectorId" not in item:
-            raise ValueError("every voice_connectors entry needs a VoiceConnectorId")
-        for session in item.get("ProxySessions") or []:
-            if not isinstance(session, dict) or "ProxySessionId" not in session:
-                raise ValueError("every ProxySessions entry needs a ProxySessionId")
-    for session in data.get("proxy_sessions") or []:
-        if not isinstance(session, dict) or not {"ProxySessionId", "VoiceConnectorId"} <= set(session):
-            raise ValueError("every proxy_sessions entry needs VoiceConnectorId and ProxySessionId")
-    for spec in data.get("generate") or []:
-        if not isinstance(spec, dict) or not {"voice_connector_id", "count"} <= set(spec):
-            raise ValueError("every generate entry needs voice_connector_id and count")
-    if data.get("faults") is not None:
-        FaultConfig.from_dict(data["faults"])
-    return data
+def prepare_environment(enforce_iam: bool) -> None:
+    """Set moto's documented switches; must run before moto is imported."""
+    # Any region works (moto refuses unknown regions by default).
+    os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+    if enforce_iam:
+        os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
 
 
-def seed_counts(seed: dict[str, Any]) -> dict[str, int]:
-    connectors = seed.get("voice_connectors") or []
-    sessions = sum(len(c.get("ProxySessions") or []) for c in connectors)
-    sessions += len(seed.get("proxy_sessions") or [])
-    sessions += sum(int(g["count"]) for g in seed.get("generate") or [])
-    return {"voice_connectors": len(connectors), "proxy_sessions": sessions}
-
-
-def chime_operation(environ: dict[str, Any]) -> str | None:
-    """The model operation name of a Chime SDK Voice request, or None for anything else."""
-    from .chimesdkvoice.responses import match_operation  # pylint: disable=import-outside-toplevel
-
+def signing_service(environ: dict[str, Any]) -> str | None:
+    """The SigV4 credential scope's service of a request, "" when malformed, None when unsigned."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    service = ""
-    if "Credential=" in auth:
-        scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
-        service = scope[3] if len(scope) > 3 else ""
-    if service != "chime" and not environ.get("HTTP_HOST", "").startswith("voice-chime."):
-        return None
-    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
-    if raw.startswith(("http://", "https://")):
-        parts = urlsplit(raw)
-        raw = parts.path + (f"?{parts.query}" if parts.query else "")
-    path, _sep, query = raw.partition("?")
-    found = match_operation(environ.get("REQUEST_METHOD", "GET"), path or "/", query)
-    return found[0] if found else "Unknown"
-
-
-def _drain_input(environ: dict[str, Any]) -> bytes:
-    """Read the whole request body up front: a keep-alive connection must not keep unread bytes."""
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b""
-    length = environ.get("CONTENT_LENGTH")
-    if length:
-        body = stream.read(int(length))
-    elif environ.get("wsgi.input_terminated"):
-        body = stream.read()
+    if auth:
+        scope = auth.split("Credential=", 1)[1].split(",", 1)[0] if "Credential=" in auth else ""
     else:
-        body = b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    return body
+        credential = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential")
+        if not credential:
+            return None
+        scope = credential[0]
+    parts = scope.split("/")
+    return parts[3] if len(parts) == 5 else ""
 
 
-def _json_reply(start_response: StartResponse, status: int, payload: Any) -> list[bytes]:
-    body = json.dumps(payload, indent=2, default=str).encode()
-    reason = http.client.responses.get(status, "")
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
+class EndpointApp:
+    """Routes each request to the control API, the Chime backend (through faults and stats) or moto."""
 
+    def __init__(self, control: WSGIApp, chime: WSGIApp, moto: WSGIApp, verbose: bool = False) -> None:
+        self.control = control
+        self.chime = chime
+        self.moto = moto
+        self.verbose = verbose
 
-class ChimeLocalApp:
-    """WSGI middleware: control API, fault injection and stats around moto's dispatcher."""
+    def is_chime_target(self, environ: dict[str, Any]) -> bool:
+        from . import backend_api  # pylint: disable=import-outside-toplevel
 
-    def __init__(
-        self,
-        moto_app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
-        startup_seeds: list[dict[str, Any]],
-        startup_faults: FaultConfig,
-        enforce_iam: bool = False,
-    ) -> None:
-        self.moto_app = moto_app
-        self.startup_seeds = startup_seeds
-        self.injector = FaultInjector(startup_faults)
-        self.stats = Stats()
-        self.enforce_iam = enforce_iam
+        host = environ.get("HTTP_HOST", "")
+        return host.startswith(ENDPOINT_PREFIX) or backend_api.is_service_path(environ.get("PATH_INFO", "/"))
 
-    # ----------------------------------------------------------- data control
-    def reset_data(self) -> None:
-        """Back to the startup seed data (seeds loaded later through the API are dropped)."""
-        from moto.core.base_backend import backend_lock  # pylint: disable=import-outside-toplevel
-
-        from .chimesdkvoice import models  # pylint: disable=import-outside-toplevel
-
-        models.clear_seeds()
-        for seed in self.startup_seeds:
-            models.register_seed(seed)
-        with backend_lock:
-            # Backends are rebuilt (and re-seeded) lazily on the next request.
-            models.chimesdkvoice_backends.clear()
-
-    def add_seed(self, seed: dict[str, Any]) -> dict[str, Any]:
-        from .chimesdkvoice import models  # pylint: disable=import-outside-toplevel
-
-        data = {k: v for k, v in seed.items() if k != "faults"}
-        models.register_seed(data)
-        applied = 0
-        for _account, _region, backend in list(models.chimesdkvoice_backends.iter_backends()):
-            backend.load_seed(data)
-            applied += 1
-        if seed.get("faults") is not None:
-            self.injector.configure(FaultConfig.from_dict(seed["faults"]))
-        return {**seed_counts(data), "applied_to_backends": applied}
-
-    # ------------------------------------------------------------ control API
-    def control(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        method = environ.get("REQUEST_METHOD", "GET")
-        resource = environ.get("PATH_INFO", "")[len(CONTROL_PREFIX) :].strip("/")
-        body = _drain_input(environ)
-        try:
-            if resource == "health" and method == "GET":
-                return _json_reply(start_response, 200, {"status": "ok"})
-            if resource == "faults":
-                if method == "GET":
-                    return _json_reply(start_response, 200, self.injector.snapshot())
-                if method == "PUT":
-                    self.injector.configure(FaultConfig.from_dict(json.loads(body or b"{}")))
-                    return _json_reply(start_response, 200, self.injector.snapshot())
-                if method == "DELETE":
-                    self.injector.clear()
-                    return _json_reply(start_response, 200, self.injector.snapshot())
-            if resource == "stats":
-                if method == "GET":
-                    return _json_reply(start_response, 200, self.stats.snapshot())
-                if method == "DELETE":
-                    self.stats.reset()
-                    return _json_reply(start_response, 200, self.stats.snapshot())
-            if resource == "reset" and method == "POST":
-                self.reset_data()
-                return _json_reply(start_response, 200, {"status": "reset"})
-            if resource == "seed" and method == "POST":
-                return _json_reply(start_response, 200, self.add_seed(load_seed_text(body)))
-            if resource == "iam/admin" and method == "GET":
-                if not self.enforce_iam:
-                    return _json_reply(start_response, 404, {"error": "IAM enforcement is off (--enforce-iam)"})
-                from .iam import bootstrap_admin  # pylint: disable=import-outside-toplevel
-
-                return _json_reply(start_response, 200, bootstrap_admin())
-        except (ValueError, FaultConfigError, yaml.YAMLError, KeyError, TypeError) as err:
-            return _json_reply(start_response, 400, {"error": str(err)})
-        return _json_reply(start_response, 404, {"error": f"no control endpoint {method} {CONTROL_PREFIX}{resource}"})
-
-    # ------------------------------------------------------------- dispatching
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.verbose:
+            print(f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}", file=sys.stderr, flush=True)
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return self.control(environ, start_response)
-        _drain_input(environ)
-        operation = chime_operation(environ)
-        if operation is None:
-            return self.moto_app(environ, start_response)
-        self.stats.begin()
-        outcome = "ServiceFailureException"
-        injected = None
-        try:
-            decision = self.injector.decide(operation)
-            if decision.latency_s > 0:
-                time.sleep(decision.latency_s)
-            if decision.status is not None:
-                outcome = injected = str(decision.error_type)
-                body = decision.error_body()
-                status_line = f"{decision.status} {http.client.responses.get(decision.status, '')}"
-                headers = [
-                    ("Content-Type", "application/json"),
-                    ("Content-Length", str(len(body))),
-                    ("x-amzn-ErrorType", str(decision.error_type)),
-                ]
-            else:
-                status_line, headers, body = self._call_moto(environ)
-                status = int(status_line.split(" ", 1)[0])
-                error_type = next((v for k, v in headers if k.lower() == "x-amzn-errortype"), None)
-                outcome = "ok" if status < 400 else (error_type or f"HTTP{status}")
-        finally:
-            self.stats.end(operation, outcome, injected)
-        start_response(status_line, headers)
-        return [body]
-
-    def _call_moto(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
-            captured["status"], captured["headers"] = status, list(headers)
-            return lambda data: captured.setdefault("written", []).append(data)
-
-        result = self.moto_app(environ, capture)
-        try:
-            body = b"".join(captured.get("written", [])) + b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
-        headers.append(("Content-Length", str(len(body))))
-        return captured["status"], headers, body
-
-
-class _EmptyInput:
-    """Stands in for the request stream during werkzeug's post-response drain."""
+        service = signing_service(environ)
+        if service == SIGNING_NAME:
+            return self.chime(environ, start_response)
+        if service is None and self.is_chime_target(environ):
+            return self.unsigned(environ, start_response)
+        if service == "" and self.is_chime_target(environ):
+            return self.chime(environ, start_response)
+        return self.moto(environ, start_response)
 
     @staticmethod
-    def read(size: int = -1) -> bytes:  # pylint: disable=unused-argument
-        return b""
+    def unsigned(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        from .middleware import json_error  # pylint: disable=import-outside-toplevel
+        from .middleware import read_body  # pylint: disable=import-outside-toplevel
 
-
-class _AlwaysReadable:
-    """Stands in for the socket during that drain: an always-readable pipe, so the
-    drain's ``select`` returns at once and then reads nothing from ``_EmptyInput``."""
-
-    def __init__(self) -> None:
-        self._read_fd, write_fd = os.pipe()
-        os.write(write_fd, b"x")
-
-    def fileno(self) -> int:
-        return self._read_fd
-
-
-def make_handler(stats: Stats, verbose: bool = False) -> type:
-    from moto.moto_server.werkzeug_app import MotoRequestHandler  # pylint: disable=import-outside-toplevel
-
-    always_readable = _AlwaysReadable()
-
-    class ChimeLocalRequestHandler(MotoRequestHandler):  # type: ignore[misc,valid-type]
-        """HTTP/1.1 keep-alive + TCP_NODELAY on top of werkzeug's dev server.
-
-        werkzeug always closes connections: it adds ``Connection: close`` and, after each
-        response, reads whatever is left on the socket (which would swallow the client's
-        next keep-alive request).  Here ChimeLocalApp reads every request body exactly
-        (Content-Length or chunked), so the header is dropped when the response is
-        delimited (Content-Length, or 204/304) and the client did not ask to close, and
-        werkzeug's drain is pointed at stand-ins that return nothing.  Without
-        TCP_NODELAY, headers and body go out in two writes and every keep-alive request
-        waits ~40 ms for the peer's delayed ACK (Nagle).
-        """
-
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-        timeout = 300
-        _status = 0
-        _has_length = False
-        _real_streams: tuple[Any, Any] | None = None
-
-        def setup(self) -> None:
-            super().setup()
-            stats.connection_opened()
-
-        def make_environ(self) -> dict[str, Any]:
-            environ = super().make_environ()  # wsgi.input keeps the real stream
-            self._real_streams = (self.rfile, self.connection)
-            self.rfile, self.connection = _EmptyInput(), always_readable
-            return environ
-
-        def handle_one_request(self) -> None:
-            try:
-                super().handle_one_request()
-            finally:
-                if self._real_streams is not None:
-                    self.rfile, self.connection = self._real_streams
-                    self._real_streams = None
-
-        def send_response(self, code: int, message: str | None = None) -> None:
-            self._status = code
-            self._has_length = False
-            super().send_response(code, message)
-
-        def send_header(self, keyword: str, value: str) -> None:
-            name = keyword.lower()
-            if name == "content-length":
-                self._has_length = True
-            if name == "connection" and value.lower() == "close" and not self.close_connection:
-                if self._has_length or self._status in (204, 304):
-                    return
-            super().send_header(keyword, value)
-
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            if verbose:
-                super().log_request(code, size)
-
-    return ChimeLocalRequestHandler
+        read_body(environ)
+        message = "Missing Authentication Token: chime-sdk-voice requests must be signed (SigV4, service chime)."
+        status, headers, body = json_error(403, "ForbiddenException", message, "Forbidden")
+        start_response(status, headers)
+        return [body]
 
 
 class ChimeLocalServer:
-    """The endpoint, startable in-process (tests) or from ``main`` (the command)."""
+    """The endpoint, startable in-process or from ``main`` (the command); moto must not be imported before
+    ``prepare_environment`` ran when IAM is to be enforced."""
 
     def __init__(
         self,
@@ -358,65 +126,57 @@ class ChimeLocalServer:
         enforce_iam: bool = False,
         verbose: bool = False,
     ) -> None:
-        from werkzeug.serving import make_server  # pylint: disable=import-outside-toplevel
+        prepare_environment(enforce_iam)
+        # pylint: disable=import-outside-toplevel
+        from cheroot import wsgi
+        from moto import settings
 
-        from . import moto_shim  # pylint: disable=import-outside-toplevel
+        from . import moto_shim
+        from .control import ControlApp
+        from .faults import FaultConfig
+        from .faults import FaultInjector
+        from .iam import bootstrap_admin
+        from .middleware import FaultsAndStats
+        from .middleware import Stats
 
+        # pylint: enable=import-outside-toplevel
+        if enforce_iam and settings.INITIAL_NO_AUTH_ACTION_COUNT != 0:
+            raise RuntimeError("--enforce-iam needs INITIAL_NO_AUTH_ACTION_COUNT=0 before moto is imported")
         moto_shim.register()
-        from moto import settings  # pylint: disable=import-outside-toplevel
-        from moto.core.authorization import ActionAuthenticatorMixin  # pylint: disable=import-outside-toplevel
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication  # pylint: disable=import-outside-toplevel
-        from moto.moto_server.werkzeug_app import create_backend_app  # pylint: disable=import-outside-toplevel
-
+        self.httpd = wsgi.Server((host, port), None, numthreads=WORKER_THREADS, request_queue_size=LISTEN_BACKLOG)
+        self.httpd.timeout = IDLE_TIMEOUT_S
+        self.httpd.keep_alive_conn_limit = WORKER_THREADS * 2
+        self.httpd.stats["Enabled"] = True  # cheroot's public stats: "Accepts" counts connections
+        self.injector = FaultInjector(faults or FaultConfig())
+        self.stats = Stats(connections=lambda: int(self.httpd.stats["Accepts"]))
         if enforce_iam:
-            settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
-            ActionAuthenticatorMixin.request_count = 0
-        self.app = ChimeLocalApp(
-            DomainDispatcherApplication(create_backend_app),
-            startup_seeds=list(seeds or []),
-            startup_faults=faults or FaultConfig(),
-            enforce_iam=enforce_iam,
-        )
-        self.app.reset_data()
-        if enforce_iam:
-            from .iam import bootstrap_admin  # pylint: disable=import-outside-toplevel
-
             bootstrap_admin()
-        self.httpd = make_server(
-            host, port, self.app, threaded=True, request_handler=make_handler(self.app.stats, verbose)
+        self.control = ControlApp(
+            self.injector, self.stats, list(seeds or []), iam_admin=bootstrap_admin if enforce_iam else None
         )
-        self.httpd.daemon_threads = True
-        bound_host, bound_port = self.httpd.server_address[:2]
+        self.control.reset_data()
+        self.httpd.wsgi_app = EndpointApp(
+            self.control,
+            FaultsAndStats(moto_shim.chime_app(), self.injector, self.stats),
+            moto_shim.moto_app(),
+            verbose=verbose,
+        )
+        self.httpd.prepare()
+        bound_host, bound_port = self.httpd.bind_addr[:2]
         shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
         self.url = f"http://{shown}:{bound_port}"
         self._thread: threading.Thread | None = None
 
-    def start(self, timeout: float = 10.0) -> str:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="chime-local", daemon=True)
+    def start(self) -> str:
+        """Serve in a background thread; the socket already listens, so the URL works at once."""
+        self._thread = threading.Thread(target=self.httpd.serve, name="chime-local", daemon=True)
         self._thread.start()
-        self._wait_ready(timeout)
         return self.url
 
-    def _wait_ready(self, timeout: float) -> None:
-        parts = urlsplit(self.url)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=2)
-                conn.request("GET", f"{CONTROL_PREFIX}health")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(0.05)
-
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.httpd.stop()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
 
 
 def write_atomically(path: str, text: str) -> None:
@@ -444,6 +204,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fail-status", type=int, default=503, choices=(500, 503), help="status of failed requests")
     parser.add_argument("--fault-seed", type=int, default=None, help="RNG seed for share-based faults")
     parser.add_argument(
+        "--advance-clock", type=float, default=0.0, metavar="SECONDS", help="start with the clock moved forward"
+    )
+    parser.add_argument(
         "--enforce-iam", action="store_true", help="enforce IAM policies (admin keys: GET /_chime_local/iam/admin)"
     )
     parser.add_argument(
@@ -453,11 +216,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_faults(args: argparse.Namespace, seeds: list[dict[str, Any]]) -> FaultConfig:
-    config: dict[str, Any] = {}
-    for seed in seeds:
-        if seed.get("faults") is not None:
-            config = dict(seed["faults"])
+def build_faults(args: argparse.Namespace, fault_sections: list[dict[str, Any]]) -> FaultConfig:
+    """The seed files' last ``faults:`` section, with the flags' latency, RNG seed and rules on top."""
+    from .faults import FaultConfig  # pylint: disable=import-outside-toplevel
+
+    config: dict[str, Any] = dict(fault_sections[-1]) if fault_sections else {}
     if args.latency_ms is not None:
         config["latency_ms"] = args.latency_ms
     if args.fault_seed is not None:
@@ -473,17 +236,21 @@ def build_faults(args: argparse.Namespace, seeds: list[dict[str, Any]]) -> Fault
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    prepare_environment(args.enforce_iam)
+    from . import backend_api  # pylint: disable=import-outside-toplevel
+
     seed_files = [] if args.no_seed else (args.seed or [str(DEFAULT_SEED)])
-    seeds = [load_seed_text(Path(f).read_text(encoding="utf-8")) for f in seed_files]
-    faults = build_faults(args, seeds)
+    loaded = [backend_api.split_seed_text(Path(f).read_text(encoding="utf-8")) for f in seed_files]
     server = ChimeLocalServer(
         host=args.host,
         port=args.port,
-        seeds=[{k: v for k, v in s.items() if k != "faults"} for s in seeds],
-        faults=faults,
+        seeds=[seed for seed, _faults in loaded],
+        faults=build_faults(args, [faults for _seed, faults in loaded if faults is not None]),
         enforce_iam=args.enforce_iam,
         verbose=args.verbose,
     )
+    if args.advance_clock:
+        backend_api.advance_clock(args.advance_clock)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: Any) -> None:  # pylint: disable=unused-argument
