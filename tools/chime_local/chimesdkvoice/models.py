@@ -241,7 +241,10 @@ class ProxySession:
         """Close the session once ExpiryMinutes have passed since creation; True when it closed now."""
         if not self.expires or not self.active or not self.expiry_minutes:
             return False
-        end = self.created + timedelta(minutes=self.expiry_minutes)
+        try:
+            end = self.created + timedelta(minutes=self.expiry_minutes)
+        except OverflowError:  # past year 9999: never
+            return False
         if now < end:
             return False
         self.status = "Closed"

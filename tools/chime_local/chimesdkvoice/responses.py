@@ -38,8 +38,10 @@ from moto.core.responses import BaseResponse
 from moto.core.responses import EmptyResult
 from moto.core.routing import URI_LABEL_REGEX
 from moto.core.routing import URI_LABEL_TO_RULE_VAR_TRANSLATION_TABLE
+from moto.core.routing import ActionCandidate
 from moto.core.routing import GreedyLabelConverter
 from moto.core.routing import ProtocolRouter
+from moto.core.routing import RequiredArg
 from moto.core.routing import RestRouter
 from moto.core.routing import SmithyRule
 from moto.core.serialize import RestJSONSerializer
@@ -80,6 +82,21 @@ class UriLabelConverter(BaseConverter):
     regex = "[^/]*"
 
 
+class LiteralQueryRule(SmithyRule):
+    """moto's SmithyRule telling operations apart by the literal query of their requestUri only
+    (``?operation=...``): a required query member that is missing is that operation's validation
+    error, not an unknown operation."""
+
+    @staticmethod
+    def _initialize_candidates(operations: list[Any]) -> list[ActionCandidate]:
+        return [
+            ActionCandidate(
+                operation, [RequiredArg(name, value) for name, value in operation.http_trait.query_args.items()]
+            )
+            for operation in operations
+        ]
+
+
 class ChimeSDKVoiceRouter(RestRouter):
     """moto's RestRouter and SmithyRule, with each label exactly one (possibly empty) path segment.
 
@@ -95,7 +112,7 @@ class ChimeSDKVoiceRouter(RestRouter):
             operation = model.operation_model(name)
             by_path.setdefault((operation.http_trait.path, operation.http_trait.method), []).append(operation)
         rules = [
-            SmithyRule(string=self._rule_string(path), operations=operations, methods=[method])
+            LiteralQueryRule(string=self._rule_string(path), operations=operations, methods=[method])
             for (path, method), operations in by_path.items()
         ]
         converters = {UriLabelConverter.NAME: UriLabelConverter, GreedyLabelConverter.NAME: GreedyLabelConverter}
@@ -331,7 +348,7 @@ class ChimeSDKVoiceResponse(BaseResponse):
 
     def _get_action(self) -> str:
         """The model operation (moto asks for it: IAM checks ``chime:<Action>``); "" when no route matches."""
-        if not self._routed:
+        if not self._routed and hasattr(self, "normalized_request"):
             self._route = _route(self.normalized_request)
             self._routed = True
             if self._route is not None:

@@ -14,6 +14,7 @@ url_bases = [
     r"https?://voice-chime\.(.+)\.amazonaws\.com",
 ]
 
+# [\s\S] and not ".": a decoded path may hold a newline (an id with control characters is a 400, not a 404).
 url_paths = {
-    "{0}/(?P<path>.*)$": ChimeSDKVoiceResponse.dispatch,
+    r"{0}/(?P<path>[\s\S]*)$": ChimeSDKVoiceResponse.dispatch,
 }

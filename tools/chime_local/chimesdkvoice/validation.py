@@ -22,6 +22,7 @@ from .exceptions import BadRequestException
 
 MAX_SHOWN = 256  # characters of a value shown in a message
 MAX_DEPTH = 8  # nesting of a value shown in a message
+INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
 def _lower_first(name: str) -> str:
@@ -109,8 +110,10 @@ def validate_shape(shape: Shape, value: Any, path: str, errors: list[str]) -> No
         if isinstance(value, bool) or not isinstance(value, int):
             _fail(errors, value, path, "Member must be an integer")
             return
-        minimum = shape.metadata.get("min")
-        maximum = shape.metadata.get("max")
+        # Smithy's integer is 32-bit and long 64-bit: a bound where the model gives none.
+        low, high = INTEGER_RANGES[kind]
+        minimum = max(shape.metadata.get("min", low), low)
+        maximum = min(shape.metadata.get("max", high), high)
         if minimum is not None and value < minimum:
             _fail(errors, value, path, f"Member must have value greater than or equal to {minimum}")
         if maximum is not None and value > maximum:
