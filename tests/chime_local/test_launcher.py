@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
+from chime_local import demo
 from chime_local import launcher
 
 LAUNCHER = Path(launcher.__file__)
@@ -57,3 +59,13 @@ def test_usage_errors() -> None:
     options, server_args, command = launcher.parse_args(["--seed", "a.yml", "--", "--enforce-iam", "--", "true"])
     assert (options.seed, server_args, command) == (["a.yml"], ["--enforce-iam"], ["true"])
     assert launcher.parse_args(["--", "true"])[1:] == ([], ["true"])
+
+
+def test_the_demo_ids_are_those_of_the_demo_seed() -> None:
+    """demo.py is the one place tests, the benchmark and the integration targets read the ids from."""
+    seed = yaml.safe_load(launcher.DEMO_SEED.read_text(encoding="utf-8"))
+    connectors = {c["VoiceConnectorId"]: c for c in seed["voice_connectors"]}
+    sessions = [s["ProxySessionId"] for s in connectors[demo.DEMO_CONNECTOR]["ProxySessions"]]
+    assert demo.EXAMPLE_SESSION in sessions
+    assert not connectors[demo.EMPTY_CONNECTOR].get("ProxySessions")
+    assert set(demo.integration_vars().values()) >= {demo.DEMO_CONNECTOR, demo.ACCESS_KEY, demo.SECRET_KEY}
