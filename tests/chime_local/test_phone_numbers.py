@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ListPhoneNumbers and GetPhoneNumber over seeded numbers (issue 10's include_phone_numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from chime_helpers import DEMO_CONNECTOR
+from chime_helpers import Control
+from chime_helpers import output_problems
+from chime_helpers import signed_request
+
+
+def _numbers(client: Any, **kwargs: Any) -> list[str]:
+    numbers: list[str] = []
+    while True:
+        page = client.list_phone_numbers(**kwargs)
+        numbers += [n["E164PhoneNumber"] for n in page["PhoneNumbers"]]
+        if "NextToken" not in page:
+            return numbers
+        kwargs["NextToken"] = page["NextToken"]
+
+
+def test_numbers_of_a_connector(make_client: Any) -> None:
+    east = make_client(region_name="us-east-1")
+    assert _numbers(east, FilterName="VoiceConnectorId", FilterValue="eastproxyconnector0001") == [
+        "+13125550150",
+        "+13125550151",
+    ]
+    assert _numbers(east, FilterName="VoiceConnectorId", FilterValue=DEMO_CONNECTOR) == ["+19135550100", "+19135550199"]
+    assert _numbers(east, FilterName="VoiceConnectorId", FilterValue="westproxyconnector0001") == []  # other region
+    west = make_client(region_name="us-west-2")
+    assert _numbers(west, FilterName="VoiceConnectorId", FilterValue="westproxyconnector0001") == [
+        "+12065550180",
+        "+12065550181",
+    ]
+    assert _numbers(west, FilterName="VoiceConnectorId", FilterValue="westplainconnector0003") == []
+
+
+def test_every_number_of_the_region_and_the_status_filter(make_client: Any) -> None:
+    east = make_client(region_name="us-east-1")
+    everything = _numbers(east, MaxResults=2)
+    assert sorted(everything) == sorted(
+        ["+19135550100", "+19135550199", "+13125550150", "+13125550151", "+16175550170", "+12065550188"]
+    )
+    assert _numbers(east, Status="Unassigned") == ["+12065550188"]
+    assert len(_numbers(east, Status="Assigned")) == 5
+    assert len(_numbers(east, ProductType="VoiceConnector")) == 6
+    assert _numbers(east, ProductType="SipMediaApplicationDialIn") == []
+
+
+def test_the_wire_format_follows_the_model(endpoint: str) -> None:
+    status, _headers, payload = signed_request(
+        endpoint, "GET", f"/phone-numbers?filter-name=VoiceConnectorId&filter-value={DEMO_CONNECTOR}"
+    )
+    assert status == 200 and not output_problems("ListPhoneNumbers", payload), payload
+    first = payload["PhoneNumbers"][0]
+    assert first["PhoneNumberId"] == first["E164PhoneNumber"] == "+19135550100"
+    assert first["Type"] == "Local" and first["ProductType"] == "VoiceConnector" and first["Status"] == "Assigned"
+    assert first["Capabilities"]["InboundCall"] is True and first["Capabilities"]["InboundMMS"] is False
+    assert first["Associations"] == [
+        {"Value": DEMO_CONNECTOR, "Name": "VoiceConnectorId", "AssociatedTimestamp": "2020-04-15T16:01:00.000Z"}
+    ]
+    status, _headers, payload = signed_request(endpoint, "GET", "/phone-numbers/%2B19135550199")
+    assert status == 200 and not output_problems("GetPhoneNumber", payload), payload
+    assert payload["PhoneNumber"]["E164PhoneNumber"] == "+19135550199"
+
+
+def test_get_unknown_number(client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.get_phone_number(PhoneNumberId="+19999999999")
+    assert excinfo.value.response["Error"]["Code"] == "NotFoundException"
+
+
+@pytest.mark.parametrize("kwargs", [{"FilterName": "VoiceConnectorId"}, {"FilterValue": DEMO_CONNECTOR}])
+def test_filter_name_and_value_go_together(client: Any, kwargs: dict[str, str]) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.list_phone_numbers(**kwargs)
+    assert excinfo.value.response["Error"]["Code"] == "BadRequestException"
+
+
+def test_filter_by_sip_rule_and_seeded_members(control: Control, client: Any) -> None:
+    control.ok(
+        "POST",
+        "seed",
+        {
+            "phone_numbers": [
+                {
+                    "E164PhoneNumber": "+14155550123",
+                    "PhoneNumberId": "pn-1",
+                    "Type": "TollFree",
+                    "ProductType": "SipMediaApplicationDialIn",
+                    "Associations": [{"Name": "SipRuleId", "Value": "rule-1"}],
+                    "CallingName": "Dispatch",
+                }
+            ]
+        },
+    )
+    page = client.list_phone_numbers(FilterName="SipRuleId", FilterValue="rule-1")["PhoneNumbers"]
+    assert [(n["PhoneNumberId"], n["Type"], n["CallingName"]) for n in page] == [("pn-1", "TollFree", "Dispatch")]
+
+
+@pytest.mark.parametrize(
+    "seed, message",
+    [
+        ({"phone_numbers": [{"PhoneNumberId": "x"}]}, "E164PhoneNumber"),
+        ({"phone_numbers": [{"E164PhoneNumber": "+1", "Status": "Lost"}]}, "Status"),
+        ({"phone_numbers": [{"E164PhoneNumber": "+1", "Associations": [{"Name": "Connector", "Value": "x"}]}]}, "Name"),
+        ({"phone_numbers": [{"E164PhoneNumber": "+1", "CreatedTimestamp": "yesterday"}]}, "CreatedTimestamp"),
+        ({"voice_connectors": [{"VoiceConnectorId": "x", "PhoneNumbers": [{"Type": "Local"}]}]}, "E164PhoneNumber"),
+    ],
+)
+def test_bad_phone_number_seeds_are_refused(control: Control, seed: dict[str, Any], message: str) -> None:
+    status, payload = control.call("POST", "seed", seed)
+    assert status == 400 and message in payload["error"], payload
