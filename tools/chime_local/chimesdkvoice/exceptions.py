@@ -5,7 +5,7 @@
 Each class's ``code`` is an error shape of the service model: moto's serializer finds the
 shape, and with it the HTTP status (``BadRequestException`` is 400, ``ForbiddenException``
 403, ...).  The last four are not in the model: AWS sends them as common errors (unknown
-key, bad signature, missing signature), or the model is silent (an operation this backend
+key, bad signature), or the model is silent (an operation this backend
 does not implement, a path no operation has); their ``status`` is used instead.
 """
 
@@ -52,13 +52,6 @@ class InvalidSignatureException(ChimeSDKVoiceError):
     """The SigV4 signature does not match (AWS's common error; not in the model)."""
 
     code = "InvalidSignatureException"
-    status = 403
-
-
-class MissingAuthenticationTokenException(ChimeSDKVoiceError):
-    """An unsigned request where IAM is enforced (AWS's common error; not in the model)."""
-
-    code = "MissingAuthenticationTokenException"
     status = 403
 
 

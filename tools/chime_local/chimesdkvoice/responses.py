@@ -58,7 +58,6 @@ from .exceptions import BadRequestException
 from .exceptions import ChimeSDKVoiceError
 from .exceptions import ForbiddenException
 from .exceptions import InvalidSignatureException
-from .exceptions import MissingAuthenticationTokenException
 from .exceptions import NotImplementedException
 from .exceptions import UnknownOperationException
 from .exceptions import UnrecognizedClientException
@@ -383,7 +382,7 @@ class ChimeSDKVoiceResponse(BaseResponse):
             error_class = _IAM_ERRORS.get(error_type) or iam_denial_error(operation)
             raise error_class(getattr(err, "message", None) or str(err)) from None
         except KeyError as err:  # moto reads the Authorization header without checking it is there
-            raise MissingAuthenticationTokenException(f"Missing Authentication Token ({err}).") from None
+            raise ForbiddenException(f"Missing Authentication Token: the request is not signed ({err}).") from None
 
     def call_action(self) -> TYPE_RESPONSE:
         result: ActionResult
