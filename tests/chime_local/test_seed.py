@@ -18,6 +18,7 @@ from chime_helpers import EXAMPLE_SESSION
 from chime_helpers import Control
 from chime_helpers import output_problems
 from chime_helpers import signed_request
+from chime_local.launcher import DEMO_SEED
 
 DOC = Path(__file__).resolve().parent / "data" / "aws-chime-get-proxy-session.txt"
 
@@ -195,3 +196,66 @@ def test_generator_options(control: Control, client: Any) -> None:
     assert [s["ProxySessionId"] for s in sessions] == [f"known-{n:06d}" for n in range(1000, 1006)]
     assert [s["Status"] for s in sessions] == ["Open", "Closed"] * 3
     assert {s["ExpiryMinutes"] for s in sessions} == {5} and {tuple(s["Capabilities"]) for s in sessions} == {("SMS",)}
+
+
+# ------------------------------------------------------------- the seeding interface, in-process
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (b"\xff\xfe\x00", "not valid YAML"),
+        (b"[" * 20000, "not valid YAML"),
+        (b"voice_connectors: [{VoiceConnectorId: x, CreatedTimestamp: soon}]", "voice_connectors[0].CreatedTimestamp"),
+        (b"voice_connectors: [{VoiceConnectorId: x, region: {a: 1}}]", "voice_connectors[0].region"),
+        (b"proxy_sessions: [{VoiceConnectorId: x, ProxySessionId: y, Status: Expired}]", "proxy_sessions[0].Status"),
+        (b"proxy_sessions: [{VoiceConnectorId: x, ProxySessionId: y, ExpiryMinutes: 0}]", "ExpiryMinutes"),
+        (b"proxy_sessions: [{VoiceConnectorId: x, ProxySessionId: y, CreatedTimestamp: 1e20}]", "CreatedTimestamp"),
+        (b"generate: [{voice_connector_id: x, count: -1}]", "generate[0].count"),
+        (b"generate: [{voice_connector_id: x, count: 1, status: [Open, Gone]}]", "generate[0].status"),
+        (b"generate: [{voice_connector_id: x, count: 1, step_ms: .inf}]", "generate[0].step_ms"),
+    ],
+)
+def test_load_seed_text_names_the_problem(text: bytes, where: str) -> None:
+    from chime_local.chimesdkvoice import seeding  # pylint: disable=import-outside-toplevel
+
+    with pytest.raises(ValueError) as excinfo:
+        seeding.load_seed_text(text)
+    assert where in str(excinfo.value)
+
+
+def test_seed_counts_and_faults_pass_through() -> None:
+    from chime_local.chimesdkvoice import seeding  # pylint: disable=import-outside-toplevel
+
+    demo = seeding.load_seed_text(DEMO_SEED.read_bytes())
+    assert seeding.seed_counts(demo) == {"voice_connectors": 7, "proxy_sessions": 9, "phone_numbers": 9}
+    extra = seeding.load_seed_text(b"faults: {anything: [1, 2]}\ngenerate: [{voice_connector_id: x, count: 7}]")
+    assert extra["faults"] == {"anything": [1, 2]}  # the server checks this section, not the package
+    assert seeding.seed_counts(extra) == {"voice_connectors": 0, "proxy_sessions": 7, "phone_numbers": 0}
+
+
+def test_register_apply_and_reset(mock_chime: Any) -> None:
+    from chime_local.chimesdkvoice import seeding  # pylint: disable=import-outside-toplevel
+
+    saved = seeding.registered_seeds()
+    seeding.clear_seeds()
+    try:
+        seeding.register_seed(seeding.load_seed_text(b"voice_connectors: [{VoiceConnectorId: registeredregistered01}]"))
+        assert [c["VoiceConnectorId"] for c in mock_chime.list_voice_connectors()["VoiceConnectors"]] == [
+            "registeredregistered01"
+        ]
+        # apply_seed: registered, and applied to the one backend that exists (us-east-1 of this account).
+        applied = seeding.apply_seed(
+            {"voice_connectors": [{"VoiceConnectorId": "appliedappliedapplie01", "region": "*"}]}
+        )
+        assert applied == 1
+        assert len(mock_chime.list_voice_connectors()["VoiceConnectors"]) == 2
+        mock_chime.delete_voice_connector(VoiceConnectorId="appliedappliedapplie01")
+        assert len(mock_chime.list_voice_connectors()["VoiceConnectors"]) == 1
+        seeding.reset_backends()  # rebuilt from the two registered seeds on the next request
+        assert len(mock_chime.list_voice_connectors()["VoiceConnectors"]) == 2
+        with pytest.raises(ValueError):
+            seeding.register_seed({"voice_connectors": [{"Name": "no id"}]})
+    finally:
+        seeding.clear_seeds()
+        for seed in saved:
+            seeding.register_seed(seed)
+        seeding.reset_backends()
