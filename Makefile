@@ -74,7 +74,7 @@ ANSIBLE_TEST = cd $(call COLLECTION,$(1)) && PATH=$(call VENV,$(1))/bin:$$PATH A
 units: setup
 	for v in $(PYTHONS); do \
 		echo "== ansible-test units, Python $$v, $$($(call VENV,$$v)/bin/python -c "from ansible.release import __version__ as v; print('ansible-core', v)")"; \
-		$(call ANSIBLE_TEST,$$v) units --python $$v --color no; \
+		$(call ANSIBLE_TEST,$$v) units --python $$v --color no $(UNITS_COVERAGE); \
 	done
 
 sanity: setup
@@ -117,10 +117,12 @@ demo: tree-$(PY)
 		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
 			"voice_connector_id=$$CHIME_DEMO_CONNECTOR_ID proxy_session_id=$$CHIME_EXAMPLE_SESSION_ID endpoint_url=$$CHIME_ENDPOINT_URL"'
 
-test: units sanity lint endpoint-tests integration release-checks bench-smoke
+test: units sanity lint endpoint-tests integration release-checks bench-smoke coverage
 
 include hacking/release.mk
 include hacking/perf.mk
+include hacking/coverage.mk
+include hacking/mutation.mk
 
 clean:
 	rm -rf $(BUILD) tests/output
