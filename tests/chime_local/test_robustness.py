@@ -203,7 +203,7 @@ def test_most_of_the_model_is_unimplemented_and_said_so() -> None:
     assert len(names) == len(MODEL.operation_names) - 14
 
 
-@pytest.mark.parametrize("operation, method, path", _unimplemented_requests(), ids=lambda v: str(v))
+@pytest.mark.parametrize("operation, method, path", _unimplemented_requests(), ids=str)
 def test_unimplemented_operations_answer_json_501(endpoint: str, operation: str, method: str, path: str) -> None:
     body = b"{}" if method in ("POST", "PUT", "PATCH") else b""
     answer = raw_request(endpoint, method, path, body, {"Content-Type": "application/json"} if body else None)

@@ -27,6 +27,7 @@ from moto.core.base_backend import BackendDict
 from moto.core.base_backend import BaseBackend
 from moto.core.common_models import BaseModel
 from moto.core.exceptions import InvalidToken
+from moto.core.utils import get_service_model
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import paginate
 
@@ -37,7 +38,6 @@ from .exceptions import NotFoundException
 
 DEFAULT_MAX_RESULTS = 100
 ACTIVE_STATUSES = ("Open", "InProgress")
-VOICE_CONNECTOR_REGIONS = ("us-east-1", "us-west-2")  # the model's VoiceConnectorAwsRegion enum, checked by a test
 
 # Country calling codes for the proxy number pools.  Unknown countries fall back to +1.
 CALLING_CODES = {
@@ -328,7 +328,8 @@ class ChimeSDKVoiceBackend(BaseBackend):
 
     def default_aws_region(self) -> str:
         """The AwsRegion a connector reports when none is given: this backend's region where the model allows it."""
-        return self.region_name if self.region_name in VOICE_CONNECTOR_REGIONS else VOICE_CONNECTOR_REGIONS[0]
+        regions = get_service_model("chime-sdk-voice").shape_for("VoiceConnectorAwsRegion").enum
+        return self.region_name if self.region_name in regions else regions[0]
 
     def _page(
         self, keys: list[str], by_key: dict[str, Any], next_token: str | None, limit: int, keep: Callable[[Any], bool]
