@@ -116,3 +116,42 @@ def test_denials_per_operation_and_credential_errors(mock_chime: Any) -> None:
     assert allowed == ("", 200, "")
     assert unknown_key[:2] == ("UnrecognizedClientException", 403)
     assert bad_signature[:2] == ("InvalidSignatureException", 403)
+
+
+MALFORMED_AUTHORIZATION = [
+    "",
+    "garbage",
+    "AWS4-HMAC-SHA256",
+    "AWS4-HMAC-SHA256 Credential=",
+    "AWS4-HMAC-SHA256 Credential=AKIA/x, SignedHeaders=host, Signature=",
+    "AWS AKIAIOSFODNN7EXAMPLE:signature-v2",
+    "AWS4 /",
+]
+
+
+def test_malformed_authorization_headers_are_403s_not_crashes(mock_chime: Any) -> None:
+    """moto's IAM check indexes into the header unchecked (IndexError before): each is a JSON 403."""
+    from chime_local.chimesdkvoice.responses import ChimeSDKVoiceResponse  # pylint: disable=import-outside-toplevel
+    from moto.core import set_initial_no_auth_action_count  # pylint: disable=import-outside-toplevel
+    from moto.core.request import Request  # pylint: disable=import-outside-toplevel
+
+    assert mock_chime is not None
+
+    def answer(headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        request = Request.from_values(
+            method="GET", base_url="http://localhost", path="/voice-connectors", headers=headers
+        )
+        status, reply_headers, body = ChimeSDKVoiceResponse.dispatch(request)
+        return int(status), reply_headers, body
+
+    enforced = set_initial_no_auth_action_count(0)(
+        lambda: [answer({"Authorization": a}) for a in MALFORMED_AUTHORIZATION]
+    )
+    for header, (status, headers, body) in zip(MALFORMED_AUTHORIZATION, enforced()):
+        assert (status, headers["x-amzn-ErrorType"]) == (403, "InvalidSignatureException"), (header, body)
+        assert "malformed" in body
+    unsigned = set_initial_no_auth_action_count(0)(lambda: answer({}))()
+    assert (unsigned[0], unsigned[1]["x-amzn-ErrorType"]) == (403, "ForbiddenException")
+    # Without enforcement the header is not read for IAM, and the region falls back to moto's default.
+    for header in MALFORMED_AUTHORIZATION:
+        assert answer({"Authorization": header})[0] == 200

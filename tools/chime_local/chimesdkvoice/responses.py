@@ -345,6 +345,13 @@ class ChimeSDKVoiceResponse(BaseResponse):
             return self.serialized(ActionResult(BadRequestException(f"The request body cannot be read: {err}.")))
         return self.call_action()
 
+    def get_region_from_url(self, request: Any, full_url: str) -> str:
+        """moto's choice (host, then the signature's scope); its default when the Authorization header is malformed."""
+        try:
+            return super().get_region_from_url(request, full_url)
+        except IndexError:
+            return self.default_region
+
     def _get_action(self) -> str:
         """The model operation (moto asks for it: IAM checks ``chime:<Action>``); "" when no route matches."""
         if not self._routed and hasattr(self, "normalized_request"):
@@ -383,6 +390,8 @@ class ChimeSDKVoiceResponse(BaseResponse):
             raise error_class(getattr(err, "message", None) or str(err)) from None
         except KeyError as err:  # moto reads the Authorization header without checking it is there
             raise ForbiddenException(f"Missing Authentication Token: the request is not signed ({err}).") from None
+        except (IndexError, ValueError, TypeError, AttributeError) as err:  # ... nor that it is well formed
+            raise InvalidSignatureException(f"The Authorization header is malformed ({type(err).__name__}).") from None
 
     def call_action(self) -> TYPE_RESPONSE:
         result: ActionResult
