@@ -239,3 +239,56 @@ def test_in_process_the_same_answers(mock_chime: Any) -> None:
             mock_chime.list_proxy_sessions(VoiceConnectorId=connector["VoiceConnectorId"], NextToken=forged)
         assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
         assert excinfo.value.response["Error"]["Code"] == "BadRequestException"
+
+
+def test_random_requests_never_get_a_5xx(mock_chime: Any) -> None:
+    """1,500 requests mixing the service's paths, odd segments, query values and bodies, in-process:
+    every answer is JSON, none is a 5xx other than 501, none raises."""
+    import random  # pylint: disable=import-outside-toplevel
+
+    from chime_local.chimesdkvoice.responses import ChimeSDKVoiceResponse  # pylint: disable=import-outside-toplevel
+    from moto.core.request import Request  # pylint: disable=import-outside-toplevel
+
+    mock_chime.create_voice_connector(Name="fuzz", RequireEncryption=True)
+    rng = random.Random(7)
+    paths = [
+        "/voice-connectors",
+        f"/voice-connectors/{DEMO_CONNECTOR}",
+        SESSIONS,
+        f"{SESSIONS}/{EXAMPLE_SESSION}",
+        f"/voice-connectors/{DEMO_CONNECTOR}/programmable-numbers/proxy",
+        "/phone-numbers",
+        "/phone-numbers/%2B19135550100",
+    ]
+    pieces = ["", "x", "%00", "%ff", "%0a", "/", "//", "..", "%2F", "{}", "[", "%C3%A9", "9" * 30, "-1", "true", "null"]
+    keys = ["max-results", "next-token", "status", "filter-name", "filter-value", "product-type", "operation", "x"]
+    bodies = list(BAD_BODIES.values()) + [
+        b"{}",
+        b'{"Capabilities": "SMS"}',
+        b'{"ParticipantPhoneNumbers": [1, 2], "Capabilities": [null]}',
+        b'{"GeoMatchParams": []}',
+        b'{"ExpiryMinutes": 1.5}',
+        b'{"DefaultSessionExpiryMinutes": -1, "PhoneNumberPoolCountries": [[]]}',
+        b'{"Name": {"a": 1}, "RequireEncryption": "yes"}',
+    ]
+    statuses: dict[int, int] = {}
+    for _attempt in range(1500):
+        path = rng.choice(paths) + (("/" * rng.randint(0, 1) + rng.choice(pieces)) if rng.random() < 0.5 else "")
+        query = "&".join(f"{rng.choice(keys)}={rng.choice(pieces)}" for _n in range(rng.randint(0, 3)))
+        request = Request.from_values(
+            method=rng.choice(["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            base_url="http://localhost",
+            path=urllib.request.unquote(path),
+            query_string=query,
+            data=rng.choice(bodies),
+            headers={
+                "Content-Type": rng.choice(["application/json", "text/plain", "application/x-www-form-urlencoded"])
+            },
+        )
+        request.environ["RAW_URI"] = f"{path}?{query}" if query else path
+        status, headers, body = ChimeSDKVoiceResponse.dispatch(request)
+        statuses[int(status)] = statuses.get(int(status), 0) + 1
+        assert int(status) < 500 or int(status) == 501, (request.environ["RAW_URI"], status, body[:300])
+        if int(status) >= 400:
+            assert json.loads(body)["Message"] and headers["x-amzn-ErrorType"]
+    assert {200, 400, 404, 501} <= set(statuses), statuses  # the mix reached every kind of answer
