@@ -13,7 +13,7 @@ description:
   - Creates, changes or removes the proxy configuration of an Amazon Chime SDK Voice Connector, as
     C(aws chime-sdk-voice put-voice-connector-proxy) and C(delete-voice-connector-proxy) do.
   - Reads the current configuration first (C(GetVoiceConnectorProxy)) and sends a write only when something
-    differs: a second run with the same options reports RV(ignore:changed=false) and sends no write request.
+    differs, so a second run with the same options reports RV(ignore:changed=false) and sends no write request.
   - Options left out keep their current values. Creating a configuration needs what the service model requires of
     C(PutVoiceConnectorProxy), O(default_session_expiry_minutes) and O(phone_number_pool_countries); without them
     the task fails before any write.

@@ -37,7 +37,8 @@ CREATE = {
 }
 
 
-def created(proxy_session_id="new-1", status="Open", numbers=NUMBERS, name="Courier pickup 43", **extra):
+def created(proxy_session_id="new-1", status="Open", numbers=None, name="Courier pickup 43", **extra):
+    numbers = numbers or NUMBERS
     item = session(proxy_session_id, status=status, Name=name, Capabilities=["Voice", "SMS"], **extra)
     item["Participants"] = [{"PhoneNumber": n, "ProxyPhoneNumber": "+19135550199"} for n in numbers]
     return item
