@@ -122,6 +122,7 @@ test: units sanity lint endpoint-tests integration release-checks bench-smoke co
 include hacking/release.mk
 include hacking/perf.mk
 include hacking/drain.mk
+include hacking/inventory.mk
 include hacking/coverage.mk
 include hacking/mutation.mk
 
