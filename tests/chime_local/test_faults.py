@@ -50,6 +50,15 @@ def test_count_rules_fire_exactly_n_times_in_order() -> None:
     assert [r["remaining"] for r in injector.snapshot()["rules"]] == [0, 0]
 
 
+def test_later_pages_rules_leave_first_pages_alone() -> None:
+    injector = FaultInjector(FaultConfig.from_dict({"rules": [{"action": "drop", "count": 1, "later_pages": True}]}))
+    first_pages = [injector.decide("ListProxySessions", has_next_token=False).action for _attempt in range(3)]
+    later = [injector.decide("ListProxySessions", has_next_token=True).action for _attempt in range(2)]
+    assert first_pages == [None, None, None]
+    assert later == ["drop", None]
+    assert injector.snapshot()["rules"][0]["later_pages"] is True
+
+
 def test_share_is_seeded_and_roughly_right() -> None:
     config = {"seed": 42, "rules": [{"action": "fail", "share": 0.3}]}
     runs = []
@@ -112,6 +121,7 @@ def test_injected_errors_match_the_model() -> None:
         {"rules": [{"action": "throttle", "typo": 1}]},
         {"latency": 5},
         {"latency_ms": -1},
+        {"rules": [{"action": "drop", "later_pages": "yes"}]},
     ],
 )
 def test_invalid_configs_are_refused(config: dict[str, Any]) -> None:

@@ -18,6 +18,8 @@ A fault configuration (JSON/YAML mapping)::
       - action: repeat_token   # a List* answer carries the request's own NextToken again
       - action: delay     # extra latency for matching requests
         latency_ms: 100
+      - action: drop
+        later_pages: true # only requests that carry a NextToken: page 2 and later of a listing
 
 The first throttle/fail/drop/bad_gateway rule that fires decides the answer; every
 delay rule that fires adds its latency.  A repeat_token rule only matches requests that
@@ -64,13 +66,14 @@ class FaultRule:
     operations: frozenset[str] | None = None
     status: int | None = None
     latency_ms: float = 0.0
+    later_pages: bool = False
     fired: int = 0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultRule:
         if not isinstance(data, dict):
             raise FaultConfigError(f"a rule must be a mapping, got {data!r}")
-        unknown = set(data) - {"action", "share", "count", "operations", "status", "latency_ms"}
+        unknown = set(data) - {"action", "share", "count", "operations", "status", "latency_ms", "later_pages"}
         if unknown:
             raise FaultConfigError(f"unknown rule keys: {sorted(unknown)}")
         action = data.get("action")
@@ -101,6 +104,9 @@ class FaultRule:
             raise FaultConfigError("a delay rule needs a positive latency_ms")
         if latency_ms and action != "delay":
             raise FaultConfigError("latency_ms in a rule only applies to delay rules")
+        later_pages = data.get("later_pages", False)
+        if not isinstance(later_pages, bool):
+            raise FaultConfigError(f"later_pages must be true or false, got {later_pages!r}")
         return cls(
             action=action,
             share=share,
@@ -108,6 +114,7 @@ class FaultRule:
             operations=frozenset(operations) if operations else None,
             status=status,
             latency_ms=latency_ms,
+            later_pages=later_pages,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,13 +128,15 @@ class FaultRule:
             result["status"] = self.status
         if self.action == "delay":
             result["latency_ms"] = self.latency_ms
+        if self.later_pages:
+            result["later_pages"] = True
         result["fired"] = self.fired
         return result
 
     def applies_to(self, operation: str, has_next_token: bool) -> bool:
         if self.operations is not None and operation not in self.operations:
             return False
-        if self.action == "repeat_token" and not has_next_token:
+        if (self.action == "repeat_token" or self.later_pages) and not has_next_token:
             return False
         return self.count is None or self.fired < self.count
 
