@@ -29,3 +29,13 @@ bench: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 
 bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(BENCH) --smoke $(BENCH_ARGS)
+
+# The whole-region inventory of issue 10 (tests/perf/bench_inventory.py): 200 connectors, 10,000 sessions in one
+# chime_proxy_session_info task, 200 proxy configurations in one chime_voice_connector_info task, each against
+# Ansible's own cost for the same result, a boto3 loop and an AWS CLI script. About 6 minutes at full size (the
+# AWS CLI script alone starts 252 processes); BENCH_INVENTORY_ARGS=--smoke checks it in about 35 s.
+BENCH_INVENTORY_ARGS ?=
+.PHONY: bench-inventory
+bench-inventory: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
+	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
+		--tree $(call TREE,$(PERF_PY)) --awscli $(AWSCLI_VENV)/bin/aws $(BENCH_INVENTORY_ARGS)
