@@ -211,6 +211,18 @@ class ChimeSDKVoiceSerializer(RestJSONSerializer):
     def _serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         getattr(self, f"_serialize_type_{shape.type_name}", self._default_serialize)(serialized, value, shape, key)
 
+    def _serialize_type_structure(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """Nested structures (sessions, participants) member by member, without moto's per-member
+        ``parent`` bookkeeping: a quarter of a page's time.  The top level keeps moto's own."""
+        if not key or not isinstance(value, dict):
+            super()._serialize_type_structure(serialized, value, shape, key)
+            return
+        wrapper: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                self._serialize(wrapper, value[name], member, name)
+        self._default_serialize(serialized, wrapper, shape, key)
+
     def _serialize_error(self, resp: Any, error: Exception) -> Any:
         code = getattr(error, "code", "BadRequestException")
         try:
