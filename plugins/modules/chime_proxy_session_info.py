@@ -14,8 +14,8 @@ description:
     C(aws chime get-proxy-session) and C(aws chime-sdk-voice list-proxy-sessions) show them.
   - Gets one session with O(proxy_session_id), several with O(proxy_session_ids), or lists every
     session of the connector, optionally only those of one O(status).
-  - Without O(voice_connector_id), lists every session of every voice connector of the region: the connectors
-    with C(ListVoiceConnectors) (every page, 100 a page), then the sessions of each connector, connectors
+  - Without O(voice_connector_id), lists every session of every voice connector of the region. It lists the
+    connectors with C(ListVoiceConnectors) (every page, 100 a page), then the sessions of each connector, connectors
     O(max_concurrency) at a time, each connector's pages in order. Results come connector by connector, in the
     order the service lists the connectors. A connector deleted between the two calls is skipped.
   - O(participant_phone_number), O(proxy_phone_number), O(capability), O(created_after) and O(created_before)

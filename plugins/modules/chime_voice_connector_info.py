@@ -14,13 +14,13 @@ description:
     those of O(voice_connector_ids) (C(get-voice-connector)), each with its proxy configuration
     (C(get-voice-connector-proxy)) and, on request, its phone numbers (C(list-phone-numbers) with
     C(--filter-name VoiceConnectorId)).
-  - Answers the questions of a migration off proxy sessions: which connectors still have a proxy configuration,
+  - Answers the questions of a migration off proxy sessions, which connectors still have a proxy configuration
     and which numbers they hold.
   - Connectors are listed with every page of C(ListVoiceConnectors), 100 a page. The per-connector requests run
     O(max_concurrency) at a time, one connector's requests in order.
   - Connectors that do not exist are left out, not a failure; a connector deleted while the module runs is left
     out as well.
-  - Every request goes through the same retry layer as M(telephony.chime.chime_proxy_session_info): throttling
+  - Every request goes through the same retry layer as in M(telephony.chime.chime_proxy_session_info). Throttling
     and server faults are retried with jittered exponential back-off, connection errors get 3 quick attempts,
     400, 401 and 403 fail at once. See R(Failures and retries,ansible_collections.telephony.chime.docsite.failures).
   - Any request that still fails fails the task; a partial result is never reported as success.
