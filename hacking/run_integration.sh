@@ -4,7 +4,8 @@
 # Every target under tests/integration/targets runs, each with its own endpoint and the demo data; a target
 # whose `aliases` file has the line `chime_local/enforce_iam` gets an endpoint with IAM enforced. When
 # plugins/modules/<target>.py exists, its EXAMPLES are written to <target>/tasks/examples.yml. The EXAMPLES and
-# integration_config.yml are written in the tree copy only. CHIME_COVERAGE=1 adds --coverage.
+# integration_config.yml are written in the tree copy only. CHIME_COVERAGE=1 adds --coverage; CHIME_TARGETS
+# (space-separated) runs only those targets.
 set -euo pipefail
 version=$1
 root=$(pwd)
@@ -14,9 +15,13 @@ collection=$tree/ansible_collections/telephony/chime
 coverage=()
 [[ ${CHIME_COVERAGE:-} == 1 ]] && coverage=(--coverage)
 targets=()
-for dir in tests/integration/targets/*/; do
-    targets+=("$(basename "$dir")")
-done
+if [[ -n ${CHIME_TARGETS:-} ]]; then
+    read -ra targets <<<"$CHIME_TARGETS"  # e.g. CHIME_TARGETS="chime_proxy_session_info" for one target
+else
+    for dir in tests/integration/targets/*/; do
+        targets+=("$(basename "$dir")")
+    done
+fi
 [[ ${#targets[@]} -gt 0 ]] || { echo "no integration targets under tests/integration/targets" >&2; exit 1; }
 for target in "${targets[@]}"; do
     if [[ -f plugins/modules/$target.py ]]; then
