@@ -18,8 +18,9 @@ description:
     and which numbers they hold.
   - Connectors are listed with every page of C(ListVoiceConnectors), 100 a page. The per-connector requests run
     O(max_concurrency) at a time, one connector's requests in order.
-  - Connectors that do not exist are left out, not a failure; a connector deleted while the module runs is left
-    out as well.
+  - Connectors of O(voice_connector_ids) that do not exist are left out, not a failure. A listed connector deleted
+    before its proxy configuration or numbers are read shows no proxy configuration and no numbers, since the
+    service answers both the same way.
   - Every request goes through the same retry layer as in M(telephony.chime.chime_proxy_session_info). Throttling
     and server faults are retried with jittered exponential back-off, connection errors get 3 quick attempts,
     400, 401 and 403 fail at once. See R(Failures and retries,ansible_collections.telephony.chime.docsite.failures).
