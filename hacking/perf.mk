@@ -39,3 +39,9 @@ BENCH_INVENTORY_ARGS ?=
 bench-inventory: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
 		--tree $(call TREE,$(PERF_PY)) --awscli $(AWSCLI_VENV)/bin/aws $(BENCH_INVENTORY_ARGS)
+
+# Each failure class of the retry layer against the local endpoint (tests/perf/failure_classes.py): retried or
+# not, the requests the endpoint saw, the seconds it took. About a minute; fails when a request count is off.
+.PHONY: failure-classes
+failure-classes: tree-$(PERF_PY)
+	$(call VENV,$(PERF_PY))/bin/python tests/perf/failure_classes.py --tree $(call TREE,$(PERF_PY))
