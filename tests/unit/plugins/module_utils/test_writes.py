@@ -3,11 +3,13 @@
 """The write helpers (_chime/writes.py, the writes of voice_connector_proxy.py and proxy_sessions.py) through a
 real chime-sdk-voice client and botocore's Stubber."""
 
+import botocore.exceptions
 import pytest
 from ansible.module_utils.common import warnings
 from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime import retries
 from ansible_collections.telephony.chime.plugins.module_utils._chime import voice_connector_proxy
 from ansible_collections.telephony.chime.plugins.module_utils._chime import writes
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
@@ -121,3 +123,19 @@ def test_a_notice_is_shown_once_per_operation(model):
     assert shown[0].startswith("DeleteProxySession (chime-sdk-voice): ")
     assert model.deprecation("DeleteProxySession") in shown[0]
     assert shown[1].startswith("GetProxySession (chime-sdk-voice): ")
+
+
+def test_a_write_that_never_reached_the_service_is_not_called_refused(client, monkeypatch):
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda seconds: None)
+    attempts = []
+
+    def unreachable(request, **kwargs):
+        attempts.append(request.url)
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url=request.url)
+
+    client.meta.events.register("before-send.chime-sdk-voice", unreachable)
+    with pytest.raises(AnsibleChimeError) as failure:
+        proxy_sessions.delete_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+    assert len(attempts) == retries.CONNECTION_ATTEMPTS
+    assert "the endpoint could not be reached after every retry" in failure.value.message
+    assert "2026-04-07" not in failure.value.message
