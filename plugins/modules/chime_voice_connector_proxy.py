@@ -239,8 +239,20 @@ def as_get_answers(members):
 
 
 def same_configuration(current, wanted):
-    """Whether the current configuration already is the wanted one (a missing Disabled is AWS's default, false)."""
-    return {"Disabled": False, **current} == wanted
+    """Whether the current configuration already is the wanted one, member by member of what Put sets.
+
+    A missing Disabled is AWS's default, false; an empty fall-back number is none; members the service may add to
+    its answer in future do not count.
+    """
+    for _put_member, get_member in PUT_MEMBERS.values():
+        have = current.get(get_member)
+        if get_member == "Disabled":
+            have = bool(have)
+        if have in (None, "") and get_member not in wanted:
+            continue
+        if have != wanted.get(get_member):
+            return False
+    return True
 
 
 def ensure(module, model, client):

@@ -77,6 +77,20 @@ def test_disabled_missing_from_the_answer_is_false(run):
     assert result["changed"] is False
 
 
+def test_an_empty_fall_back_number_in_the_answer_is_none(run):
+    run.response("get_voice_connector_proxy", {"Proxy": {**CURRENT, "FallBackPhoneNumber": ""}}, VC)
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, fall_back_phone_number="", disabled=False)
+    assert result["changed"] is False
+
+
+def test_each_managed_member_that_differs_is_a_change(run):
+    for option, value in [("default_session_expiry_minutes", 61), ("phone_number_pool_countries", ["CA"])]:
+        run.queue.clear()
+        run.response("get_voice_connector_proxy", {"Proxy": CURRENT}, VC)
+        result = run(voice_connector_id=VOICE_CONNECTOR_ID, _ansible_check_mode=True, **{option: value})
+        assert result["changed"] is True, option
+
+
 def test_check_mode_reports_the_change_and_sends_no_write(run):
     run.response("get_voice_connector_proxy", {"Proxy": CURRENT}, VC)
     result = run(
