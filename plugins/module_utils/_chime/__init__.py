@@ -13,5 +13,7 @@
 - paging: NextToken loops that refuse a token they have already seen
 - concurrency: the bounded pool shared by the modules, and its option's limits
 - normalize: AWS's CamelCase members as snake_case keys
-- proxy_sessions, voice_connectors: one file per resource
+- masking, session_filters: the info modules' phone number masking and client-side session filters
+- writes: what the write modules share (refused writes named, changes compared, diffs)
+- one file per resource: proxy_sessions, voice_connector_proxy, voice_connectors, phone_numbers
 """
