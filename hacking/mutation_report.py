@@ -93,7 +93,7 @@ def main() -> int:
     problems: List[str] = []
     for shown, name in enumerate(unlisted):
         if shown < args.show:
-            diff = subprocess.run([mutmut, "show", name], capture_output=True, text=True).stdout
+            diff = subprocess.run([mutmut, "show", name], capture_output=True, text=True, check=False).stdout
             print(f"\nSurvived, not listed ({status[name]}):\n{diff.rstrip()}")
         problems.append(f"{name}: {status[name]}, not killed by any test and not listed")
     for name in stale:
