@@ -55,17 +55,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mutmut")
     parser.add_argument("equivalent_list", type=Path)
+    parser.add_argument("--partial", action="store_true", help="only some mutants were run: stale names are no error")
     parser.add_argument("--show", type=int, default=10, help="diffs of at most this many unlisted survivors")
     args = parser.parse_args()
     mutmut, listed_path = args.mutmut, args.equivalent_list
-    status = results(mutmut)
+    # Mutants a filtered run left alone (mutmut's "not checked") are neither killed nor survivors.
+    status = {name: state for name, state in results(mutmut).items() if state != "not checked"}
     listed = equivalents(listed_path)
     counts = Counter(status.values())
     total = len(status)
     detected = sum(counts[s] for s in DETECTED)
     survivors = sorted(name for name, s in status.items() if s not in DETECTED)
     unlisted = [name for name in survivors if name not in listed]
-    stale = sorted(name for name in listed if name not in survivors)
+    stale = [] if args.partial else sorted(name for name in listed if name not in survivors)
     equivalent = len(survivors) - len(unlisted)
 
     by_file: Dict[str, Counter] = {}
