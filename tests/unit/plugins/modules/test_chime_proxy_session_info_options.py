@@ -7,6 +7,7 @@ Each test runs the module's main() with options and looks at what reached the cl
 endpoint and configuration. Values at the model's boundaries come from the model itself.
 """
 
+import http.server
 import json
 import threading
 
@@ -17,6 +18,7 @@ from ansible.module_utils.testing import patch_module_args
 from botocore.exceptions import StubAssertionError
 from botocore.stub import Stubber
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime import normalize
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session_info
@@ -90,9 +92,13 @@ class Task:
         self.hold = set()
         self.release = threading.Event()
         self.clients = []
+        self.stub = True  # False: the client sends real HTTP requests (to a local endpoint_url)
 
         def stubbed_client(module, model, max_concurrency):
             client = chime_client(module, model, max_concurrency)
+            if not self.stub:
+                self.clients.append((client, None))
+                return client
             service = Service(client, self.gate, self.hold, self.release, self.gate_timeout)
             for method, args, kwargs in self.queue:
                 getattr(service, method)(*args, **kwargs)
@@ -127,9 +133,10 @@ class Task:
     def sent(self):
         return self.service.sent if self.service else []
 
-    def __call__(self, **args):
+    def __call__(self, credentials=True, **args):
         warnings._global_warnings.clear()
-        with patch_module_args({**CREDENTIALS, "voice_connector_id": VOICE_CONNECTOR_ID, **args}):
+        args = {**(CREDENTIALS if credentials else {}), "voice_connector_id": VOICE_CONNECTOR_ID, **args}
+        with patch_module_args(args):
             with pytest.raises(SystemExit):
                 chime_proxy_session_info.main()
         return json.loads(self.capsys.readouterr().out)
@@ -338,3 +345,202 @@ def test_the_deprecation_notice_of_each_operation_used_once(task, args, operatio
     for op, w in zip(deprecated, result["warnings"]):
         # ansible-core 2.19+ reports a warning as a structure around its message.
         assert f"{op} (chime-sdk-voice): {model.deprecation(op)}" in str(w)
+
+
+def test_two_ids_are_fetched_side_by_side(task):
+    task.gate = 2
+    task.found("a", "b")
+    result = task(proxy_session_ids=["a", "b"])
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["a", "b"]
+    assert task.service.peak == 2
+
+
+def test_ids_given_as_numbers_are_sent_as_strings(task):
+    task.found("12345", "67890")
+    result = task(proxy_session_ids=[12345, 67890])
+    assert sorted(p["ProxySessionId"] for _op, p in task.sent) == ["12345", "67890"]
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["12345", "67890"]
+
+
+@pytest.mark.parametrize("status", SERVICE_MODEL.shape_for("ProxySessionStatus").enum)
+def test_every_status_of_the_model_is_accepted_and_sent(task, status):
+    listing = {"VoiceConnectorId": VOICE_CONNECTOR_ID, "MaxResults": 100, "Status": status}
+    task.queue.append(("add_response", ("list_proxy_sessions", {"ProxySessions": []}), {"expected_params": listing}))
+    result = task(status=status)
+    assert "failed" not in result, result
+    assert task.sent == [("ListProxySessions", listing)]
+
+
+@pytest.mark.parametrize("capability", SERVICE_MODEL.shape_for("Capability").enum)
+def test_every_capability_of_the_model_is_accepted_as_a_filter(task, capability):
+    other = "SMS" if capability == "Voice" else "Voice"
+    sessions = [session("a", Capabilities=[capability]), session("b", Capabilities=[other])]
+    listing = {"VoiceConnectorId": VOICE_CONNECTOR_ID, "MaxResults": 100}
+    task.queue.append(
+        ("add_response", ("list_proxy_sessions", {"ProxySessions": sessions}), {"expected_params": listing})
+    )
+    result = task(capability=capability)
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["a"]
+
+
+@pytest.mark.parametrize("option", ["status", "capability"])
+def test_a_value_outside_the_choices_is_refused_by_ansible_before_any_request(task, option):
+    result = task(**{option: "Bogus"})
+    assert result["failed"] is True
+    assert f"value of {option} must be one of" in result["msg"]
+    assert task.sent == []
+
+
+def test_the_documented_defaults_are_what_the_task_ran_with(task):
+    result = task(proxy_session_ids=[])
+    module_args = result["invocation"]["module_args"]
+    assert module_args["max_concurrency"] == 10
+    assert module_args["mask_phone_numbers"] is False
+
+
+@pytest.mark.parametrize(
+    "args, operations",
+    [
+        ({"voice_connector_id": None}, ["ListVoiceConnectors", "ListProxySessions"]),
+        ({}, ["ListProxySessions"]),
+        ({"proxy_session_ids": []}, ["GetProxySession"]),
+    ],
+)
+def test_a_notice_for_each_operation_the_model_flags(task, monkeypatch, args, operations):
+    """Were the model to flag every operation, each operation the task uses would show its notice, once."""
+    monkeypatch.setattr(ChimeModel, "deprecation", lambda self, operation: f"{operation} is going away")
+    if "proxy_session_ids" not in args:
+        if "voice_connector_id" in args:
+            connectors = {"VoiceConnectors": [{"VoiceConnectorId": VOICE_CONNECTOR_ID, "AwsRegion": "us-east-1"}]}
+            task.queue.append(
+                ("add_response", ("list_voice_connectors", connectors), {"expected_params": {"MaxResults": 100}})
+            )
+        listing = {"VoiceConnectorId": VOICE_CONNECTOR_ID, "MaxResults": 100}
+        task.queue.append(
+            ("add_response", ("list_proxy_sessions", {"ProxySessions": []}), {"expected_params": listing})
+        )
+    result = task(**args)
+    assert warned_operations(result) == operations
+
+
+def test_keys_are_snake_case_in_a_fresh_process(task, monkeypatch):
+    """A real module run starts with nothing remembered: the conversion itself, not a memo of earlier tests."""
+    monkeypatch.setattr(normalize, "_SNAKE_CASE", {})
+    task.queue.append(
+        (
+            "add_response",
+            ("get_proxy_session", {"ProxySession": session("a", GeoMatchLevel="Country", Name="n")}),
+            {"expected_params": get("a")},
+        )
+    )
+    result = task(proxy_session_id="a")
+    assert sorted(result["proxy_session"]) == sorted(
+        [
+            "voice_connector_id",
+            "proxy_session_id",
+            "status",
+            "expiry_minutes",
+            "capabilities",
+            "created_timestamp",
+            "updated_timestamp",
+            "participants",
+            "geo_match_level",
+            "name",
+        ]
+    )
+    assert result["proxy_session"]["participants"][0] == {
+        "phone_number": "+12065550100",
+        "proxy_phone_number": "+19135550199",
+    }
+
+
+class Endpoint(http.server.ThreadingHTTPServer):
+    """A local HTTP endpoint that answers GetProxySession and records each request's path and headers."""
+
+    def __init__(self):
+        self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(handler):  # noqa: N805 - the server is self
+                self.seen.append((handler.path, dict(handler.headers)))
+                proxy_session_id = handler.path.rsplit("/", 1)[-1]
+                body = json.dumps({"ProxySession": session(proxy_session_id)}).encode()
+                handler.send_response(200)
+                handler.send_header("Content-Type", "application/json")
+                handler.send_header("Content-Length", str(len(body)))
+                handler.end_headers()
+                handler.wfile.write(body)
+
+            def log_message(handler, *args):  # noqa: N805
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def endpoint():
+    server = Endpoint()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def aws_files(tmp_path, monkeypatch):
+    """AWS configuration files with one profile, and no credentials or region in the environment."""
+    (tmp_path / "credentials").write_text(
+        "[chime-test]\naws_access_key_id = AKIAPROFILEEXAMPLE01\naws_secret_access_key = profile-secret\n"
+    )
+    (tmp_path / "config").write_text("[profile chime-test]\nregion = eu-central-1\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_requests_reach_the_endpoint_url(task, endpoint):
+    task.stub = False
+    result = task(proxy_session_id="a", endpoint_url=endpoint.url)
+    assert result["proxy_session"]["proxy_session_id"] == "a"
+    assert [path for path, _headers in endpoint.seen] == [f"/voice-connectors/{VOICE_CONNECTOR_ID}/proxy-sessions/a"]
+
+
+def test_a_profile_signs_with_its_own_credentials(task, endpoint, aws_files):
+    task.stub = False
+    result = task(credentials=False, profile="chime-test", proxy_session_id="a", endpoint_url=endpoint.url)
+    assert "failed" not in result, result
+    [(_path, headers)] = endpoint.seen
+    assert "Credential=AKIAPROFILEEXAMPLE01/" in headers["Authorization"]
+    assert "/eu-central-1/" in headers["Authorization"]
+
+
+def test_a_profile_that_does_not_exist_fails_without_a_request(task, endpoint, aws_files):
+    task.stub = False
+    result = task(credentials=False, profile="no-such-profile", proxy_session_id="a", endpoint_url=endpoint.url)
+    assert result["failed"] is True
+    assert "Couldn't connect to AWS" in result["msg"]
+    assert "no-such-profile" in result["msg"]
+    assert endpoint.seen == []
+
+
+def test_no_region_anywhere_fails_with_where_to_set_one(task, endpoint, aws_files):
+    task.stub = False
+    keys = {"access_key": CREDENTIALS["access_key"], "secret_key": CREDENTIALS["secret_key"]}
+    result = task(credentials=False, proxy_session_id="a", **keys)
+    assert result["failed"] is True
+    assert result["msg"].startswith(
+        "A region is required and none was found in the region option, the environment variables or the AWS"
+        " configuration files"
+    )
+    assert endpoint.seen == []
