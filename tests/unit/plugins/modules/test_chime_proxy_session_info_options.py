@@ -449,19 +449,20 @@ class Endpoint(http.server.ThreadingHTTPServer):
 
     def __init__(self):
         self.seen = []
+        endpoint = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(handler):  # noqa: N805 - the server is self
-                self.seen.append((handler.path, dict(handler.headers)))
-                proxy_session_id = handler.path.rsplit("/", 1)[-1]
+            def do_GET(self):
+                endpoint.seen.append((self.path, dict(self.headers)))
+                proxy_session_id = self.path.rsplit("/", 1)[-1]
                 body = json.dumps({"ProxySession": session(proxy_session_id)}).encode()
-                handler.send_response(200)
-                handler.send_header("Content-Type", "application/json")
-                handler.send_header("Content-Length", str(len(body)))
-                handler.end_headers()
-                handler.wfile.write(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
-            def log_message(handler, *args):  # noqa: N805
+            def log_message(self, *args):
                 pass
 
         super().__init__(("127.0.0.1", 0), Handler)
