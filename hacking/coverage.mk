@@ -13,8 +13,8 @@
 #
 # The gate: branch coverage (and line coverage) of plugins/ may not drop below the level reached when the gap tests
 # of issue 12 were written. Raise these figures when coverage rises; never lower them to let a change through.
-COVERAGE_MIN_BRANCH := 0.00
-COVERAGE_MIN_LINES := 0.00
+COVERAGE_MIN_BRANCH := 99.50
+COVERAGE_MIN_LINES := 98.40
 
 COVERAGE_PY := 3.11
 COVERAGE_OTHER_PYTHONS = $(filter-out $(COVERAGE_PY),$(PYTHONS))
