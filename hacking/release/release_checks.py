@@ -169,16 +169,22 @@ def check_installed(args: argparse.Namespace) -> int:
         problems.append(
             f"ansible-galaxy finds {COLLECTION} in {[str(path) for path in paths]}, not only in {installed}"
         )
-    module = f"{COLLECTION}.chime_proxy_session_info"
-    docs = json.loads(
-        subprocess.run(["ansible-doc", "--json", module], check=True, capture_output=True, text=True).stdout
+    names = sorted(
+        path.stem for path in (installed / "ansible_collections/telephony/chime/plugins/modules").glob("*.py")
     )
-    doc = docs[module]["doc"]
-    if not Path(doc["filename"]).resolve().is_relative_to(installed):
-        problems.append(f"ansible-doc read {doc['filename']}, outside {installed}")
-    if not doc.get("options", {}).get("voice_connector_id", {}).get("required"):
-        problems.append("ansible-doc shows no required option voice_connector_id")
-    print(f"ansible-doc {module}: {doc['filename']}, {len(doc.get('options', {}))} options")
+    if not names:
+        problems.append("the installed copy has no module")
+    for name in names:
+        module = f"{COLLECTION}.{name}"
+        docs = json.loads(
+            subprocess.run(["ansible-doc", "--json", module], check=True, capture_output=True, text=True).stdout
+        )
+        doc = docs[module]["doc"]
+        if not Path(doc["filename"]).resolve().is_relative_to(installed):
+            problems.append(f"ansible-doc read {doc['filename']}, outside {installed}")
+        if "voice_connector_id" not in doc.get("options", {}) and "voice_connector_ids" not in doc.get("options", {}):
+            problems.append(f"ansible-doc shows no voice connector option for {module}")
+        print(f"ansible-doc {module}: {doc['filename']}, {len(doc.get('options', {}))} options")
     return report(f"{COLLECTION} runs from {installed}", problems)
 
 
