@@ -190,9 +190,23 @@ def iam_denial_error(operation: str) -> type[ChimeSDKVoiceError]:
 class MillisecondTimestamps(TimestampSerializer):
     """ISO 8601 in UTC with milliseconds and Z, as AWS sends (moto sends microseconds, or none)."""
 
+    def serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """A datetime in ISO 8601 straight away; anything else (epoch numbers, strings) through moto's parsing."""
+        timestamp_format = shape.serialization.get("timestampFormat", self.default_format)
+        if isinstance(value, datetime) and timestamp_format.lower() == self.TIMESTAMP_FORMAT_ISO8601:
+            serialized[key] = self._timestamp_iso8601(value)
+        else:
+            super().serialize(serialized, value, shape, key)
+
     def _timestamp_iso8601(self, value: datetime) -> str:
-        value = value.astimezone(timezone.utc)
-        return f"{value.strftime('%Y-%m-%dT%H:%M:%S')}.{value.microsecond // 1000:03d}Z"
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)  # naive is UTC, as moto's parse_to_aware_datetime has it
+        return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# Scalar types whose JSON value is the Python value itself: moto's _serialize_type_string, _integer and _long
+# return a str or an int unchanged, and a boolean goes through _default_serialize.
+_AS_IS = {"string": str, "integer": int, "long": int, "boolean": bool}
 
 
 class ChimeSDKVoiceSerializer(RestJSONSerializer):
@@ -219,9 +233,22 @@ class ChimeSDKVoiceSerializer(RestJSONSerializer):
             return
         wrapper: dict[str, Any] = {}
         for name, member in shape.members.items():
-            if value.get(name) is not None:
-                self._serialize(wrapper, value[name], member, name)
+            member_value = value.get(name)
+            if member_value is None:
+                continue
+            if type(member_value) is _AS_IS.get(member.type_name) and not member.serialization:
+                wrapper[name] = member_value  # what moto's serializer of that type writes, without its calls
+            else:
+                self._serialize(wrapper, member_value, member, name)
         self._default_serialize(serialized, wrapper, shape, key)
+
+    def _serialize_type_list(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """A list of plain strings (Capabilities, country codes) as it is; other lists item by item, as moto does."""
+        plain = _AS_IS.get(shape.member.type_name)
+        if plain is not None and not shape.serialization and all(type(item) is plain for item in value):
+            serialized[key] = list(value)
+        else:
+            super()._serialize_type_list(serialized, value, shape, key)
 
     def _serialize_error(self, resp: Any, error: Exception) -> Any:
         code = getattr(error, "code", "BadRequestException")
