@@ -361,6 +361,7 @@ summary:
 """
 
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 
@@ -411,22 +412,28 @@ def operations_for(params: Dict[str, Any]) -> List[str]:
     return ["ListProxySessions"]
 
 
-def sessions_by_connector(client: Any, params: Dict[str, Any]) -> Dict[str, List[Dict[str, Any]]]:
-    """The sessions the service sent, as the service sent them, by connector in the order of the connectors."""
+def sessions_by_connector(
+    client: Any, params: Dict[str, Any], prepare: Callable[[List[Dict[str, Any]]], List[Dict[str, Any]]]
+) -> Dict[str, List[Dict[str, Any]]]:
+    """The sessions found, each connector's through prepare(), by connector in the order of the connectors.
+
+    prepare() runs as each connector's listing arrives, in the worker that fetched it, while other listings wait
+    on the network.
+    """
     voice_connector_id = params["voice_connector_id"]
     if params["proxy_session_id"] is not None:
         found = get_proxy_session(client, voice_connector_id, params["proxy_session_id"])
-        return {voice_connector_id: [found] if found else []}
+        return {voice_connector_id: prepare([found] if found else [])}
     if params["proxy_session_ids"] is not None:
         found = get_proxy_sessions(client, voice_connector_id, params["proxy_session_ids"], params["max_concurrency"])
-        return {voice_connector_id: found}
+        return {voice_connector_id: prepare(found)}
     if voice_connector_id is not None:
-        return {voice_connector_id: list_proxy_sessions(client, voice_connector_id, params["status"])}
+        return {voice_connector_id: prepare(list_proxy_sessions(client, voice_connector_id, params["status"]))}
     # Every connector of the region: a connector deleted since ListVoiceConnectors lists no session (not found is
     # empty); any other failure of any connector fails the task.
     ids = list(dict.fromkeys(vc["VoiceConnectorId"] for vc in list_voice_connectors(client)))
     listings = run_concurrently(
-        lambda vc_id: list_proxy_sessions(client, vc_id, params["status"]), ids, params["max_concurrency"]
+        lambda vc_id: prepare(list_proxy_sessions(client, vc_id, params["status"])), ids, params["max_concurrency"]
     )
     return dict(zip(ids, listings))
 
@@ -434,10 +441,9 @@ def sessions_by_connector(client: Any, params: Dict[str, Any]) -> Dict[str, List
 def gather(client: Any, params: Dict[str, Any], statuses: List[str]) -> Dict[str, Any]:
     """The module's result: proxy_sessions and summary always, proxy_session for a single id."""
     keep = SessionFilter(**{option: params[option] for option in FILTER_OPTIONS})
-    found = {
-        vc_id: keep.apply(normalize_proxy_session(s) for s in sessions)
-        for vc_id, sessions in sessions_by_connector(client, params).items()
-    }
+    found = sessions_by_connector(
+        client, params, lambda sessions: keep.apply(normalize_proxy_session(s) for s in sessions)
+    )
     result: Dict[str, Any] = {
         "proxy_sessions": [s for sessions in found.values() for s in sessions],
         "summary": summarize(found, statuses),
