@@ -328,6 +328,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import create_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import delete_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_session
@@ -338,7 +339,6 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.validation 
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import shape_violations
-from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import fail_with
 
 # Which member of which operation's input each option is sent as: the model's rules for that member apply.

@@ -365,7 +365,6 @@ from typing import Callable
 from typing import Dict
 from typing import List
 
-from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
@@ -375,6 +374,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.masking import mask_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_sessions
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import list_proxy_sessions
@@ -484,12 +484,9 @@ def main():
             + timestamp_violations(params, TIMESTAMP_OPTIONS)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
         )
+        notices = DeprecationNotices(model)
         for operation in operations_for(params):
-            notice = model.deprecation(operation)
-            if notice:
-                # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
-                # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
-                warn(f"{operation} (chime-sdk-voice): {notice}")
+            notices.show(operation)
         client = chime_client(module, model, params["max_concurrency"])
         result = gather(client, params, model.enum("ListProxySessions", "Status"))
     except AnsibleChimeError as e:

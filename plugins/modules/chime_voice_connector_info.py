@@ -256,7 +256,6 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
@@ -266,6 +265,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.masking import mask_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.normalize import snake_case_keys
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import (
     list_voice_connector_phone_numbers,
@@ -344,11 +344,9 @@ def main():
         )
         if params["voice_connector_ids"] == []:
             module.exit_json(changed=False, voice_connectors=[])
+        notices = DeprecationNotices(model)
         for operation in operations_for(params):
-            notice = model.deprecation(operation)
-            if notice:
-                # ansible-core's own warn, not AnsibleAWSModule.warn (see chime_proxy_session_info).
-                warn(f"{operation} (chime-sdk-voice): {notice}")
+            notices.show(operation)
         client = chime_client(module, model, params["max_concurrency"])
         result = gather(client, params)
     except AnsibleChimeError as e:

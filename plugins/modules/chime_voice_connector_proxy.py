@@ -168,6 +168,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.normalize import snake_case_keys
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
@@ -180,7 +181,6 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_conne
 from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_connector_proxy import (
     put_voice_connector_proxy,
 )
-from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import fail_with
 
 # Which member of which operation's input each option is sent as: the model's rules for that member apply.

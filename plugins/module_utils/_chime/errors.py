@@ -57,11 +57,20 @@ def failure_cause(error: Optional[BaseException]) -> Optional[str]:
     return None
 
 
-def call_about(resource: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run an API helper; when it fails, say which resource the failure was about and why, when that is known."""
+def call_about(
+    resource: str,
+    call: Callable[..., Any],
+    *args: Any,
+    explain: Optional[Callable[[Optional[BaseException]], Optional[str]]] = None,
+    **kwargs: Any,
+) -> Any:
+    """Run an API helper; when it fails, say which resource the failure was about and why, when that is known.
+
+    explain(error), when given, is asked first for the cause of a failed request (None: the usual failure_cause).
+    """
     try:
         return call(*args, **kwargs)
     except AnsibleChimeError as e:
-        cause = e.cause or failure_cause(e.exception)
+        cause = e.cause or (explain and explain(e.exception)) or failure_cause(e.exception)
         message = f"{e.message} {resource}" + (f" ({cause})" if cause else "")
         raise AnsibleChimeError(message=message, exception=e.exception) from e.exception

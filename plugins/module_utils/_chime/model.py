@@ -8,11 +8,14 @@
 from typing import Any
 from typing import List
 from typing import Optional
+from typing import Set
 
 try:
     import botocore.session
 except ImportError:
     pass  # Modules are responsible for handling this.
+
+from ansible.module_utils.common.warnings import warn
 
 SERVICE_NAME = "chime-sdk-voice"
 
@@ -37,3 +40,21 @@ class ChimeModel:
             return None
         message = self._raw["operations"][operation].get("deprecatedMessage")
         return message or f"AWS marks the {operation} operation as deprecated."
+
+
+class DeprecationNotices:
+    """The model's deprecation notice of each operation a task sends (or would send in check mode), once each."""
+
+    def __init__(self, model: ChimeModel) -> None:
+        self.model = model
+        self.shown: Set[str] = set()
+
+    def show(self, operation: str) -> None:
+        if operation in self.shown:
+            return
+        self.shown.add(operation)
+        notice = self.model.deprecation(operation)
+        if notice:
+            # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
+            # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
+            warn(f"{operation} (chime-sdk-voice): {notice}")

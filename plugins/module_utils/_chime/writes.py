@@ -3,7 +3,7 @@
 # Copyright: Contributors to the telephony.chime project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the modules that change things share: refused writes named as such, notices once per operation.
+"""What the modules that change things share: refused writes named as such, and how a failed write is reported.
 
 AWS ended support for Amazon Chime SDK proxy sessions on 2026-04-07. A write it refuses with ForbiddenException or
 BadRequestException may be refused for that reason, or for the usual ones (IAM, the resource's state): the failure
@@ -13,18 +13,14 @@ message says both, names the resource and the IAM action, and fail_json_aws adds
 from typing import Any
 from typing import Callable
 from typing import Optional
-from typing import Set
 
 try:
     import botocore.exceptions
 except ImportError:
     pass  # Modules are responsible for handling this.
 
-from ansible.module_utils.common.warnings import warn
-
 from .errors import AnsibleChimeError
-from .errors import failure_cause
-from .model import ChimeModel
+from .errors import call_about
 
 END_OF_SUPPORT = "AWS ended support for Amazon Chime SDK proxy sessions on 2026-04-07 and may refuse changes since"
 # The codes a refused write comes back with: ForbiddenException (403) and BadRequestException (400) are declared by
@@ -48,30 +44,7 @@ def refused_write_cause(error: Optional[BaseException], action: str) -> Optional
 
 def call_write(resource: str, action: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a write helper; when it fails, name the resource and the cause (a refused write says so, see above)."""
-    try:
-        return call(*args, **kwargs)
-    except AnsibleChimeError as e:
-        cause = e.cause or refused_write_cause(e.exception, action) or failure_cause(e.exception)
-        message = f"{e.message} {resource}" + (f" ({cause})" if cause else "")
-        raise AnsibleChimeError(message=message, exception=e.exception) from e.exception
-
-
-class DeprecationNotices:
-    """The model's deprecation notice of each operation a task sends (or would send in check mode), once each."""
-
-    def __init__(self, model: ChimeModel) -> None:
-        self.model = model
-        self.shown: Set[str] = set()
-
-    def show(self, operation: str) -> None:
-        if operation in self.shown:
-            return
-        self.shown.add(operation)
-        notice = self.model.deprecation(operation)
-        if notice:
-            # ansible-core's own warn, not AnsibleAWSModule.warn: amazon.aws 10 and 11 copy the latter
-            # into exit_json(warnings=...), which ansible-core 2.19+ answers with a deprecation warning.
-            warn(f"{operation} (chime-sdk-voice): {notice}")
+    return call_about(resource, call, *args, explain=lambda error: refused_write_cause(error, action), **kwargs)
 
 
 def fail_with(module: Any, error: AnsibleChimeError) -> None:

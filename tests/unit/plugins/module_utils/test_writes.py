@@ -15,6 +15,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime import writ
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
@@ -114,7 +115,7 @@ def test_other_failures_keep_the_common_cause(client, stubber):
 
 def test_a_notice_is_shown_once_per_operation(model):
     warnings._global_warnings.clear()
-    notices = writes.DeprecationNotices(model)
+    notices = DeprecationNotices(model)
     for operation in ["DeleteProxySession", "GetProxySession", "DeleteProxySession", "DeleteProxySession"]:
         notices.show(operation)
     shown = [str(w) for w in warnings.get_warning_messages()]

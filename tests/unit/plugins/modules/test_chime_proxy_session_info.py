@@ -10,6 +10,7 @@ from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime import model as chime_model
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import THROTTLE_ATTEMPTS
@@ -76,16 +77,16 @@ def run(monkeypatch, capsys):
 @pytest.fixture(autouse=True)
 def warnings_of_this_task(monkeypatch):
     """ansible-core keeps warnings in a process-wide dict (one task per process); each test starts empty.
-    The list records every call of the module's warn, which the dict would deduplicate."""
+    The list records every warn call of the deprecation notices, which the dict would deduplicate."""
     monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
     calls = []
-    real = chime_proxy_session_info.warn
+    real = chime_model.warn
 
     def recording(message, *args, **kwargs):
         calls.append(message)
         return real(message, *args, **kwargs)
 
-    monkeypatch.setattr(chime_proxy_session_info, "warn", recording)
+    monkeypatch.setattr(chime_model, "warn", recording)  # DeprecationNotices warns through it
     return calls
 
 
