@@ -192,6 +192,50 @@ def test_errors_that_retrying_cannot_fix_fail_after_one_request(client, wire, sl
         assert failure.value.message == resource
 
 
+ACCESS_DENIED = "access denied: the principal lacks the IAM permission, or AWS no longer allows the operation"
+CAUSES = {
+    "ForbiddenException 403": (lambda w: w.json(403, {"Message": "no"}, "ForbiddenException"), ACCESS_DENIED),
+    "UnauthorizedClientException 401": (
+        lambda w: w.json(401, {"Message": "no"}, "UnauthorizedClientException"),
+        "the credentials were not accepted",
+    ),
+    # A gateway's 401 page has no Chime code: the status alone names the cause.
+    "401 page without a code": (lambda w: w.html(401), "the credentials were not accepted"),
+    # Chime's code alone names the cause, whatever status carried it.
+    "UnauthorizedClientException on a 403": (
+        lambda w: w.json(403, {"Message": "no"}, "UnauthorizedClientException"),
+        "the credentials were not accepted",
+    ),
+    "BadRequestException 400": (
+        lambda w: w.json(400, {"Message": "no"}, "BadRequestException"),
+        "the service refused the request as invalid",
+    ),
+}
+
+
+@pytest.mark.parametrize("answer", CAUSES, ids=list(CAUSES))
+def test_the_failure_message_names_the_cause_in_full(client, wire, sleeps, answer):
+    script, cause = CAUSES[answer]
+    script(wire)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(client)
+    assert len(wire.requests) == 1
+    assert failure.value.message == (
+        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID} ({cause})"
+    )
+
+
+@pytest.mark.parametrize("error", CONNECTION_ERRORS, ids=list(CONNECTION_ERRORS))
+def test_an_unreachable_endpoint_is_named_in_full(client, wire, sleeps, error):
+    wire.error(CONNECTION_ERRORS[error](), times=retries.CONNECTION_ATTEMPTS)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(client)
+    assert failure.value.message == (
+        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
+        " (the endpoint could not be reached after every retry (check endpoint_url and region))"
+    )
+
+
 def test_not_found_is_no_failure_after_one_request(client, wire, sleeps):
     wire.json(404, {"Message": "no such session"}, "NotFoundException")
     assert get(client) is None

@@ -354,6 +354,16 @@ FILTERED = [
         ({"created_after": "2026-03-15T13:00:00+02:00", "created_before": "2026-03-15T15:00+02:00"}, ["b"]),
         ({"capability": "SMS", "created_before": "2026-04-01", "proxy_phone_number": "+19135550100"}, ["b"]),
         ({"capability": "SMS", "participant_phone_number": "+12065550100"}, ["c"]),
+        # b was created at 2026-03-15T12:00:00Z exactly: each zone form below names that instant (after: at or after).
+        ({"created_after": "2026-03-15T12:00:00z"}, ["b", "c"]),
+        ({"created_after": "2026-03-15T17:30+05:30"}, ["b", "c"]),
+        ({"created_after": "2026-03-15T17:31+05:30"}, ["c"]),
+        ({"created_after": "2026-03-15T10:00-02"}, ["b", "c"]),
+        ({"created_before": "2026-03-15T14:00:00+0200"}, ["a"]),
+        ({"created_before": "2026-03-15T14:00:00.000001+02"}, ["a", "b"]),
+        # Fractions finer than a microsecond are cut to microseconds.
+        ({"created_after": "2026-03-15T12:00:00.0000009Z"}, ["b", "c"]),
+        ({"created_after": "2026-03-15T12:00:00,0000019Z"}, ["c"]),
     ],
 )
 def test_filters_combine_with_and_on_what_the_service_sent(run, filters, expected):
@@ -363,6 +373,18 @@ def test_filters_combine_with_and_on_what_the_service_sent(run, filters, expecte
     assert result["summary"]["total"] == len(expected)
     assert result["summary"]["by_voice_connector"] == {VOICE_CONNECTOR_ID: len(expected)}
     assert sum(result["summary"]["by_status"].values()) == len(expected)
+
+
+def test_a_creation_time_that_is_not_iso8601_is_left_out_by_the_date_filters(run):
+    sessions = FILTERED + [on(VOICE_CONNECTOR_ID, "d", CreatedTimestamp="Wed, 15 Apr 2026 16:10:10 GMT")]
+    run.response("list_proxy_sessions", {"ProxySessions": sessions}, LIST)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, created_after="2026-01-01")
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["a", "b", "c"]
+    run.queue.clear()
+    run.clients.clear()
+    run.response("list_proxy_sessions", {"ProxySessions": sessions}, LIST)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID)
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["a", "b", "c", "d"]
 
 
 def test_a_filtered_out_single_session_is_an_empty_dict(run):
