@@ -435,6 +435,23 @@ def test_bad_filters_fail_before_any_request(run, args, named):
     assert run.clients == []
 
 
+@pytest.mark.parametrize(
+    "after, before",
+    [
+        ("2026-04-01", "2026-04-01"),
+        ("2026-04-01T02:00:00+02:00", "2026-04-01T00:00:00Z"),
+        ("2026-04-01T00:00:01", "2026-04-01"),
+    ],
+)
+def test_an_empty_or_reversed_date_window_fails_before_any_request(run, after, before):
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, created_after=after, created_before=before)
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "Invalid options, nothing was sent to AWS: created_after must be earlier than created_before"
+    )
+    assert run.clients == []
+
+
 def test_masked_numbers_keep_the_plus_and_four_digits_and_filters_use_the_real_ones(run):
     run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     out, result = run(
