@@ -429,8 +429,11 @@ def test_rules_come_from_the_model(model):
 def test_violations_raise_with_every_problem_at_once(model):
     with pytest.raises(errors.AnsibleChimeError) as failure:
         validation.raise_for_violations(violations(model, valid_params(voice_connector_id="X", status="Bad")))
-    assert failure.value.message.startswith("Invalid options, nothing was sent to AWS: ")
-    assert "voice_connector_id" in failure.value.message and "status" in failure.value.message
+    assert failure.value.message == (
+        "Invalid options, nothing was sent to AWS: voice_connector_id (GetProxySession VoiceConnectorId) must match"
+        f" the pattern {model.member_shape('GetProxySession', 'VoiceConnectorId').metadata['pattern']}, got 'X'; status"
+        " (ListProxySessions Status) must be one of Open, InProgress, Closed, got 'Bad'"
+    )
     assert validation.raise_for_violations([]) is None
 
 
