@@ -82,6 +82,18 @@ def test_get_voice_connector_not_found_is_none(client, stubber):
     assert voice_connectors.get_voice_connector(client, VOICE_CONNECTOR_ID) is None
 
 
+def test_a_failed_get_voice_connector_names_the_connector(client, stubber):
+    stubber.add_client_error(
+        "get_voice_connector",
+        "ForbiddenException",
+        http_status_code=403,
+        expected_params={"VoiceConnectorId": VOICE_CONNECTOR_ID},
+    )
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        voice_connectors.get_voice_connector(client, VOICE_CONNECTOR_ID)
+    assert failure.value.message.startswith(f"Failed to get voice connector {VOICE_CONNECTOR_ID} (access denied")
+
+
 def test_get_voice_connectors_keeps_order_each_once_missing_left_out(client, stubber):
     a, b = "a" * 22, "b" * 22
     stubber.add_response("get_voice_connector", {"VoiceConnector": vc(b)}, {"VoiceConnectorId": b})
@@ -155,6 +167,14 @@ def test_mask_every_number_at_any_depth_and_leave_the_input_alone():
     }
     assert masked["proxy"]["fall_back_phone_number"] == "+*******0100"
     assert masked["proxy_sessions"][0]["proxy_session_id"] == EXAMPLE_SNAKE["proxy_session_id"]
+
+
+def test_mask_only_the_keys_asked_for_at_any_depth():
+    value = {"a": [{"x": "+12065550100", "phone_number": "+12065550101"}], "b": {"x": "+14015550102"}}
+    assert masking.mask_phone_numbers(value, frozenset({"x"})) == {
+        "a": [{"x": "+*******0100", "phone_number": "+12065550101"}],
+        "b": {"x": "+*******0102"},
+    }
 
 
 # --- filters and summary -------------------------------------------------------------------------------------

@@ -103,6 +103,65 @@ def test_a_refused_write_says_so_and_names_the_session(client, stubber, code, st
     assert failure.value.exception.response["Error"]["Code"] == code
 
 
+PUT = {"DefaultSessionExpiryMinutes": 60, "PhoneNumberPoolCountries": ["US"], "Disabled": True}
+CREATE = {"Name": "x", "ParticipantPhoneNumbers": ["+12065550100", "+14015550101"], "Capabilities": ["Voice"]}
+# Each write helper, the request it sends, and the words its failure starts with (the resource it names).
+WRITES = {
+    "put_voice_connector_proxy": (
+        lambda client: voice_connector_proxy.put_voice_connector_proxy(client, VOICE_CONNECTOR_ID, PUT),
+        {**VC, **PUT},
+        f"Failed to put the proxy configuration of voice connector {VOICE_CONNECTOR_ID}",
+        "chime:PutVoiceConnectorProxy",
+    ),
+    "delete_voice_connector_proxy": (
+        lambda client: voice_connector_proxy.delete_voice_connector_proxy(client, VOICE_CONNECTOR_ID),
+        VC,
+        f"Failed to delete the proxy configuration of voice connector {VOICE_CONNECTOR_ID}",
+        "chime:DeleteVoiceConnectorProxy",
+    ),
+    "create_proxy_session": (
+        lambda client: proxy_sessions.create_proxy_session(client, VOICE_CONNECTOR_ID, CREATE),
+        {**VC, **CREATE},
+        f"Failed to create proxy session 'x' on voice connector {VOICE_CONNECTOR_ID}",
+        "chime:CreateProxySession",
+    ),
+    "update_proxy_session": (
+        lambda client: proxy_sessions.update_proxy_session(
+            client, VOICE_CONNECTOR_ID, EXAMPLE_ID, {"Capabilities": ["SMS"]}
+        ),
+        {**IDS, "Capabilities": ["SMS"]},
+        f"Failed to update proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}",
+        "chime:UpdateProxySession",
+    ),
+    "delete_proxy_session": (
+        lambda client: proxy_sessions.delete_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID),
+        IDS,
+        f"Failed to delete proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}",
+        "chime:DeleteProxySession",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "operation, code, status",
+    [(operation, "ForbiddenException", 403) for operation in sorted(WRITES)]
+    + [(operation, "BadRequestException", 400) for operation in sorted(WRITES)]
+    + [("put_voice_connector_proxy", "AccessDeniedException", 403)],  # declared by Put only
+)
+def test_the_whole_message_of_a_refused_write(client, stubber, operation, code, status):
+    """What a user reads: the resource, the end of support, and the IAM action of this very write (403)."""
+    write, params, start, action = WRITES[operation]
+    stubber.add_client_error(operation, code, http_status_code=status, expected_params=params)
+    with pytest.raises(AnsibleChimeError) as failure:
+        write(client)
+    if status == 403:
+        cause = f"the principal lacks the IAM action {action}"
+    else:
+        cause = "the request does not suit the resource as it is now"
+    assert failure.value.message == f"{start} (AWS refused the write: {writes.END_OF_SUPPORT}, or {cause})"
+    assert failure.value.exception.response["Error"]["Code"] == code
+
+
 def test_other_failures_keep_the_common_cause(client, stubber):
     stubber.add_client_error(
         "delete_proxy_session", "UnauthorizedClientException", http_status_code=401, expected_params=IDS

@@ -217,6 +217,7 @@ def test_masked_numbers_in_proxy_and_phone_numbers(run):
 
 def test_an_empty_id_list_sends_nothing(run):
     result = run(voice_connector_ids=[])
+    assert result["changed"] is False
     assert result["voice_connectors"] == []
     assert run.clients == []
 

@@ -70,17 +70,59 @@ def test_nothing_to_change_sends_no_write(run):
     assert warned_operations(result) == ["GetVoiceConnectorProxy"]
 
 
-def test_disabled_missing_from_the_answer_is_false(run):
+@pytest.mark.parametrize("options", [{"disabled": False}, {}, {"default_session_expiry_minutes": 60}])
+def test_disabled_missing_from_the_answer_is_false(run, options):
+    """Whether or not disabled is given, a missing Disabled is AWS's default: no write, the answer returned as sent."""
     current = {k: v for k, v in CURRENT.items() if k != "Disabled"}
     run.response("get_voice_connector_proxy", {"Proxy": current}, VC)
-    result = run(voice_connector_id=VOICE_CONNECTOR_ID, disabled=False)
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, **options)
     assert result["changed"] is False
+    assert result["proxy"] == {k: v for k, v in CURRENT_SNAKE.items() if k != "disabled"}
 
 
 def test_an_empty_fall_back_number_in_the_answer_is_none(run):
     run.response("get_voice_connector_proxy", {"Proxy": {**CURRENT, "FallBackPhoneNumber": ""}}, VC)
     result = run(voice_connector_id=VOICE_CONNECTOR_ID, fall_back_phone_number="", disabled=False)
     assert result["changed"] is False
+    assert result["proxy"] == {**CURRENT_SNAKE, "fall_back_phone_number": ""}
+
+
+@pytest.mark.parametrize("options", [{"disabled": True}, {}])
+def test_a_disabled_connector_asked_to_stay_disabled_is_no_change(run, options):
+    run.response("get_voice_connector_proxy", {"Proxy": {**CURRENT, "Disabled": True}}, VC)
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, **options)
+    assert result["changed"] is False
+    assert result["proxy"] == {**CURRENT_SNAKE, "disabled": True}
+
+
+def test_disabling_a_connector_without_a_fall_back_number_sends_the_write(run):
+    """A member the connector lacks and the task leaves out does not end the comparison: Disabled still counts."""
+    current = {k: v for k, v in CURRENT.items() if k != "FallBackPhoneNumber"}
+    put = {k: v for k, v in CURRENT_PUT.items() if k != "FallBackPhoneNumber"}
+    run.response("get_voice_connector_proxy", {"Proxy": current}, VC)
+    run.response("put_voice_connector_proxy", {"Proxy": {**current, "Disabled": True}}, {**put, "Disabled": True})
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, disabled=True)
+    assert result["changed"] is True
+    expected = {k: v for k, v in CURRENT_SNAKE.items() if k != "fall_back_phone_number"}
+    assert result["proxy"] == {**expected, "disabled": True}
+
+
+def test_the_result_is_the_configuration_aws_answers_with(run):
+    """After a write the module returns Put's answer, not what it sent (here AWS keeps 30 minutes, not 45)."""
+    run.response("get_voice_connector_proxy", {"Proxy": CURRENT}, VC)
+    answer = {**CURRENT, "DefaultSessionExpiryMinutes": 30}
+    run.response("put_voice_connector_proxy", {"Proxy": answer}, {**CURRENT_PUT, "DefaultSessionExpiryMinutes": 45})
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, default_session_expiry_minutes=45)
+    assert result["changed"] is True
+    assert result["proxy"] == {**CURRENT_SNAKE, "default_session_expiry_minutes": 30}
+
+
+def test_an_answer_without_the_configuration_returns_what_was_sent(run):
+    run.response("get_voice_connector_proxy", {"Proxy": CURRENT}, VC)
+    run.response("put_voice_connector_proxy", {}, {**CURRENT_PUT, "DefaultSessionExpiryMinutes": 45})
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, default_session_expiry_minutes=45)
+    assert result["changed"] is True
+    assert result["proxy"] == {**CURRENT_SNAKE, "default_session_expiry_minutes": 45}
 
 
 def test_each_managed_member_that_differs_is_a_change(run):
@@ -216,7 +258,7 @@ def test_a_refused_write_names_the_end_of_support_and_the_connector(run, operati
     assert "AWS ended support for Amazon Chime SDK proxy sessions on 2026-04-07" in result["msg"]
     assert result["error"]["code"] == code
     if status == 403:
-        assert action in result["msg"]
+        assert f"or the principal lacks the IAM action {action})" in result["msg"]
     assert "Service no longer supports this operation" in result["msg"]
 
 
