@@ -424,3 +424,52 @@ def test_ansible_refuses_bad_combinations_before_any_request(run, args, named):
     assert result["failed"] is True
     assert named in result["msg"]
     assert run.clients == []
+
+
+# --- sessions with members left out, messages in full (issue 12) ------------------------------
+
+
+def test_a_listed_session_without_participants_is_not_the_same_session(run):
+    # The model makes Participants optional: a session of the same name without them is another session.
+    listed = {k: v for k, v in created("no-people").items() if k != "Participants"}
+    run.response("list_proxy_sessions", {"ProxySessions": [listed]}, LIST)
+    run.response("create_proxy_session", {"ProxySession": created("new-1")}, CREATE)
+    result = run(**CREATE_OPTIONS)
+    assert result["changed"] is True
+    assert result["proxy_session"]["proxy_session_id"] == "new-1"
+
+
+def test_a_session_without_capabilities_gets_the_ones_given(run):
+    # The model makes Capabilities optional in the answer: a session without them has none to keep.
+    bare = {k: v for k, v in EXAMPLE_SESSION.items() if k != "Capabilities"}
+    run.response("get_proxy_session", {"ProxySession": bare}, GET)
+    answer = {**EXAMPLE_SESSION, "Capabilities": ["Voice"]}
+    run.response("update_proxy_session", {"ProxySession": answer}, {**GET, "Capabilities": ["Voice"]})
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, capabilities=["Voice"])
+    assert result["changed"] is True
+    assert result["proxy_session"]["capabilities"] == ["Voice"]
+
+
+def test_creating_without_several_of_what_it_needs_names_them_all(run):
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, participant_phone_numbers=NUMBERS)
+    assert result["failed"] is True
+    assert result["msg"] == (
+        f"Creating a proxy session on voice connector {VOICE_CONNECTOR_ID} needs name, capabilities "
+        "(or proxy_session_id, to update a session). Nothing was sent to AWS."
+    )
+
+
+def test_the_diff_of_deleting_many_shows_the_sessions_before_and_none_after(run):
+    run.response("get_proxy_session", {"ProxySession": session("a")}, {**VC, "ProxySessionId": "a"})
+    run.response("delete_proxy_session", {}, {**VC, "ProxySessionId": "a"})
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_ids=["a"], state="absent", _ansible_diff=True)
+    assert result["changed"] is True
+    assert result["diff"] == {"before": {"proxy_sessions": result["proxy_sessions"]}, "after": {"proxy_sessions": []}}
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["a"]
+
+
+def test_ids_to_delete_with_state_present_fail_with_the_whole_message(run):
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_ids=["a"])
+    assert result["failed"] is True
+    assert result["msg"] == "proxy_session_ids is only for state=absent; update sessions one proxy_session_id at a time"
+    assert run.clients == []
