@@ -354,6 +354,11 @@ def test_a_value_outside_the_choices_fails_listing_them(task_of, name, option):
     observed = task({**task_for(name, option), option: value})
     listed = ", ".join(spec["choices"])
     assert_refused_before_any_request(task, observed, f"value of {option} must be one ", listed, "Bogus")
+    if spec.get("elements") == "str":
+        # A null item (an empty YAML list entry) is a string too, the empty one, before the choices are checked.
+        sent, result = task({**task_for(name, option), option: [None]})
+        assert result["failed"] is True and sent == []
+        assert result["msg"].endswith("Got no match for: "), result["msg"]
 
 
 @pytest.mark.parametrize("name, option", cases(lambda s: s["type"] in WRONG_KIND))
@@ -381,6 +386,9 @@ def test_a_value_ansible_converts_has_the_effect_of_the_native_one(task_of, name
         assert not expected[1].get("failed"), expected
         for form in converted(spec, native):
             assert same_outcome(task({**options, option: form})) == expected, form
+    if spec.get("elements") == "str":
+        # An item given as a number is its string, whether the task then succeeds or the value is refused.
+        assert task({**options, option: options[option] + [5]}) == task({**options, option: options[option] + ["5"]})
 
 
 @pytest.mark.parametrize("name, option", cases(lambda s: "default" in s))
