@@ -117,7 +117,7 @@ demo: tree-$(PY)
 		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
 			"voice_connector_id=$$CHIME_DEMO_CONNECTOR_ID proxy_session_id=$$CHIME_EXAMPLE_SESSION_ID endpoint_url=$$CHIME_ENDPOINT_URL"'
 
-test: units sanity lint endpoint-tests integration release-checks bench-smoke coverage
+test: units sanity lint endpoint-tests integration release-checks bench-smoke coverage mutation-record
 
 include hacking/release.mk
 include hacking/perf.mk
