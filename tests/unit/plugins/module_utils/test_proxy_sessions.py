@@ -464,6 +464,23 @@ def test_no_notice_where_the_model_has_no_flag(model, monkeypatch):
     assert model.deprecation("GetProxySession") is None
 
 
+def test_each_operations_notice_is_shown_once_however_often_it_is_used(model, monkeypatch):
+    """A write module uses GetProxySession before and after its write: its notice goes out once, not twice.
+
+    Counted at ansible-core's warn(), since its registry would hide an identical second warning unless warnings
+    carry tracebacks (display_traceback), when each call site shows again."""
+    shown = []
+    monkeypatch.setattr(chime_model, "warn", shown.append)
+    monkeypatch.setattr(chime_model.ChimeModel, "deprecation", lambda self, operation: f"{operation} is going away")
+    notices = chime_model.DeprecationNotices(model)
+    for operation in ("GetProxySession", "ListProxySessions", "GetProxySession", "GetProxySession"):
+        notices.show(operation)
+    assert shown == [
+        "GetProxySession (chime-sdk-voice): GetProxySession is going away",
+        "ListProxySessions (chime-sdk-voice): ListProxySessions is going away",
+    ]
+
+
 def test_the_documented_max_concurrency_is_the_one_used():
     fragment = yaml.safe_load(concurrency_fragment.ModuleDocFragment.DOCUMENTATION)["options"]["max_concurrency"]
     assert fragment["default"] == DEFAULT_MAX_CONCURRENCY
