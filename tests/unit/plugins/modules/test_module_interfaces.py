@@ -31,6 +31,7 @@ import threading
 import pytest
 import yaml
 from ansible.module_utils.common import warnings
+from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.testing import patch_module_args
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
@@ -42,6 +43,8 @@ from ansible_collections.telephony.chime.tests.unit.plugins.helpers import sessi
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import CREDENTIALS
 
 COLLECTION = "ansible_collections.telephony.chime"
+# The invocation in the result: ansible-core 2.19 always adds it, 2.21 when the controller asks (as it does to show it).
+INJECT_INVOCATION = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}
 MODULE_NAMES = sorted(m.name for m in pkgutil.iter_modules(modules_package.__path__))
 
 # --- the fake account --------------------------------------------------------------------------------------------
@@ -137,6 +140,7 @@ class Task:
         self.module = importlib.import_module(f"{COLLECTION}.plugins.modules.{name}")
         self.capsys = capsys
         self.services = []
+        self.invocation = None
         real = self.module.chime_client
 
         def fake_client(*args, **kwargs):
@@ -153,11 +157,12 @@ class Task:
         """The requests the service received (in any order: pools run concurrently) and the task's result."""
         self.services.clear()
         warnings._global_warnings.clear()
-        with patch_module_args({**CREDENTIALS, **options, "_ansible_check_mode": check_mode}):
+        args = {**CREDENTIALS, **options, "_ansible_check_mode": check_mode, **INJECT_INVOCATION}
+        with patch_module_args(args):
             with pytest.raises(SystemExit):
                 self.module.main()
         result = json.loads(self.capsys.readouterr().out)
-        result.pop("invocation", None)
+        self.invocation = result.pop("invocation", None)
         sent = sorted((json.dumps(r, sort_keys=True) for s in self.services for r in s.sent))
         return sent, result
 
@@ -404,6 +409,17 @@ def test_the_documented_default_takes_effect(task_of, name, option):
         other = OTHER_VALUES.get((name, option), options[option])
         assert other != spec["default"]
         assert task({**omitted, option: other}) != explicit, "the task shows the option's effect"
+
+
+@pytest.mark.parametrize("name, option", cases(lambda s: "default" in s))
+def test_the_result_shows_the_documented_default(task_of, name, option):
+    """The invocation in the result (what -v prints and register keeps) holds the documented default of an option
+    left out, also where the code only tests its truth (a None would show as null)."""
+    task = task_of(name)
+    spec = documented_options(name)[option]
+    _sent, result = task({k: v for k, v in task_for(name, option).items() if k != option})
+    assert not result.get("failed"), result
+    assert task.invocation["module_args"][option] == spec["default"]
 
 
 @pytest.mark.parametrize("name, option", cases(lambda s: s.get("suboptions")))
