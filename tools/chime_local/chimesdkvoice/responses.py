@@ -205,8 +205,13 @@ class MillisecondTimestamps(TimestampSerializer):
 
 
 # Scalar types whose JSON value is the Python value itself: moto's _serialize_type_string, _integer and _long
-# return a str or an int unchanged, and a boolean goes through _default_serialize.
+# return a str or an int unchanged, and a boolean goes through _default_serialize. The class must be exactly this
+# one (True is an int too, and moto writes int(True) as 1), hence _exactly rather than isinstance.
 _AS_IS = {"string": str, "integer": int, "long": int, "boolean": bool}
+
+
+def _exactly(value: Any, cls: type | None) -> bool:
+    return value.__class__ is cls
 
 
 class ChimeSDKVoiceSerializer(RestJSONSerializer):
@@ -236,7 +241,7 @@ class ChimeSDKVoiceSerializer(RestJSONSerializer):
             member_value = value.get(name)
             if member_value is None:
                 continue
-            if type(member_value) is _AS_IS.get(member.type_name) and not member.serialization:
+            if _exactly(member_value, _AS_IS.get(member.type_name)) and not member.serialization:
                 wrapper[name] = member_value  # what moto's serializer of that type writes, without its calls
             else:
                 self._serialize(wrapper, member_value, member, name)
@@ -245,7 +250,7 @@ class ChimeSDKVoiceSerializer(RestJSONSerializer):
     def _serialize_type_list(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         """A list of plain strings (Capabilities, country codes) as it is; other lists item by item, as moto does."""
         plain = _AS_IS.get(shape.member.type_name)
-        if plain is not None and not shape.serialization and all(type(item) is plain for item in value):
+        if plain is not None and not shape.serialization and all(_exactly(item, plain) for item in value):
             serialized[key] = list(value)
         else:
             super()._serialize_type_list(serialized, value, shape, key)
