@@ -5,11 +5,27 @@ SHELL := /bin/bash
 
 ROOT := $(abspath .)
 BUILD := $(ROOT)/.build
-PYTHON_3.11 ?= $(shell PYENV_VERSION=3.11.7 pyenv which python3.11 2>/dev/null || command -v python3.11)
-PYTHON_3.13 ?= $(shell PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13)
-PYTHONS := 3.11 3.13
-# The default Python: ansible-core 2.19 with amazon.aws 10. 3.13 brings ansible-core 2.21 with amazon.aws 11.
+# Each Python from pyenv (its newest patch release installed) or from PATH.
+PYTHON_FOR = $(shell v=$$(pyenv versions --bare 2>/dev/null | grep -E '^$(1)\.[0-9]+$$' | sort -t. -k3 -n | tail -n 1); \
+	{ [ -n "$$v" ] && PYENV_VERSION=$$v pyenv which python$(1); } 2>/dev/null || command -v python$(1))
+PYTHON_3.11 ?= $(call PYTHON_FOR,3.11)
+PYTHON_3.12 ?= $(call PYTHON_FOR,3.12)
+PYTHON_3.13 ?= $(call PYTHON_FOR,3.13)
+# One ansible-core per Python, each with the amazon.aws its `ansible` package brings (requirements-dev.txt):
+# 3.11 ansible 12 (ansible-core 2.19, amazon.aws 10), 3.12 ansible 13 (2.20, amazon.aws 10), 3.13 ansible 14
+# (2.21, amazon.aws 11). `make test PYTHONS="3.11 3.13"` runs only those.
+PYTHONS ?= 3.11 3.12 3.13
+ANSIBLE_CORE_3.11 := 2.19
+ANSIBLE_CORE_3.12 := 2.20
+ANSIBLE_CORE_3.13 := 2.21
+# The default Python: ansible-core 2.19 with amazon.aws 10.
 PY ?= 3.11
+# The floor: the oldest boto3 and botocore that requirements.txt claims, with ansible-core 2.19 on Python 3.11, in
+# .build/venv-floor (units and one integration target: `make units-floor integration-floor`).
+FLOOR_PY := 3.11
+PYTHON_floor = $(PYTHON_$(FLOOR_PY))
+FLOOR_PINS = $(shell sed -n 's/^\(boto3\|botocore\)>=\([0-9.]*\).*/\1==\2/p' $(ROOT)/requirements.txt)
+FLOOR_INTEGRATION_TARGETS := chime_proxy_session_info
 VENV = $(BUILD)/venv-$(1)
 TREE = $(BUILD)/tree-$(1)
 COLLECTION = $(call TREE,$(1))/ansible_collections/telephony/chime
@@ -17,22 +33,33 @@ ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 export ANSIBLE_COLLECTIONS_PATH = $(call TREE,$(PY))
 export PATH := $(call VENV,$(PY))/bin:$(PATH)
 
-.PHONY: help venv tree integration endpoint-tests demo $(foreach v,$(PYTHONS),tree-$(v)) bootstrap-ansible-test setup units sanity lint test demo clean
+.PHONY: help check-pythons units-floor integration-floor venv tree integration endpoint-tests demo $(foreach v,$(PYTHONS),tree-$(v)) bootstrap-ansible-test setup units sanity lint test demo clean
 
 help:
 	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
 	@echo "make test   run every test (unit, sanity on both ansible-core versions, lint, ...)"
 	@echo "make setup  only build the virtual environments and the ansible_collections trees"
 
+# Before anything is built: every Python of PYTHONS is there, or one line says which is missing and what to do.
+MISSING_PYTHONS = $(foreach v,$(PYTHONS),$(if $(PYTHON_$(v)),,$(v)))
+HAVE_PYTHONS = $(foreach v,3.11 3.12 3.13,$(if $(PYTHON_$(v)),$(v)))
+MISSING_PYTHON_MSG = Python $(1) is missing (ansible-core $(ANSIBLE_CORE_$(1)) is tested on it): install it with \
+	`pyenv install $(1)`, or run the versions you have: make test PYTHONS="$(strip $(HAVE_PYTHONS))"
+check-pythons:
+	@$(if $(strip $(MISSING_PYTHONS)),echo 'make: $(call MISSING_PYTHON_MSG,$(firstword $(MISSING_PYTHONS)))' >&2; exit 1,:)
+
 # One virtual environment per Python, from the package index.
 $(BUILD)/venv-3.11/.done: requirements-lint.txt
 $(BUILD)/venv-%/.done: requirements-dev.txt tools/chime_local/requirements.txt
+	@$(if $(PYTHON_$*),:,echo 'make: $(call MISSING_PYTHON_MSG,$*)' >&2; exit 1)
 	rm -rf $(call VENV,$*)
 	$(PYTHON_$*) -m venv $(call VENV,$*)
 	$(call VENV,$*)/bin/python -m pip install -q --upgrade pip
 	$(call VENV,$*)/bin/python -m pip install -q -r requirements-dev.txt
 	if [ "$*" = 3.11 ]; then $(call VENV,$*)/bin/python -m pip install -q -r requirements-lint.txt; fi
+	if [ "$*" = floor ]; then $(call VENV,$*)/bin/python -m pip install -q $(FLOOR_PINS); fi
 	touch $@
+$(BUILD)/venv-floor/.done: requirements.txt
 
 venv: $(foreach v,$(PYTHONS),$(BUILD)/venv-$(v)/.done)
 
@@ -47,7 +74,7 @@ $(BUILD)/tree-%/amazon.done: $(BUILD)/venv-%/.done
 		$(call TREE,$*)/ansible_collections/amazon/aws
 	touch $@
 
-$(foreach v,$(PYTHONS),tree-$(v)): tree-%: $(BUILD)/tree-%/amazon.done
+$(foreach v,$(PYTHONS) floor,tree-$(v)): tree-%: $(BUILD)/tree-%/amazon.done
 	rm -rf $(call COLLECTION,$*) && mkdir -p $(call COLLECTION,$*)
 	git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - \
 		| tar -xf - -C $(call COLLECTION,$*)
@@ -66,7 +93,7 @@ bootstrap-ansible-test: venv
 		done; \
 	done
 
-setup: venv tree bootstrap-ansible-test
+setup: check-pythons venv tree bootstrap-ansible-test
 
 # ansible-test runs from inside the collection tree.
 ANSIBLE_TEST = cd $(call COLLECTION,$(1)) && PATH=$(call VENV,$(1))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(call TREE,$(1)) $(call VENV,$(1))/bin/ansible-test
@@ -91,6 +118,16 @@ WITH_ENDPOINT = hacking/with_endpoint.sh $(call VENV,$(1))/bin/python $(DEMO_SEE
 # Dummy credentials, region and demo ids (tools/chime_local/demo.py, their one place): the local endpoint
 # accepts any credentials unless it enforces IAM.
 LOCAL_AWS = $(shell python3 tools/chime_local/demo.py env)
+
+# The floor of requirements.txt: the unit tests, and FLOOR_INTEGRATION_TARGETS against the local endpoint (which
+# runs on the same botocore: its model is the floor's too).
+units-floor: check-pythons $(BUILD)/venv-floor/.done tree-floor bootstrap-ansible-test
+	echo "== ansible-test units, Python $(FLOOR_PY), $$($(call VENV,floor)/bin/python -c "import ansible.release, boto3, botocore; print('ansible-core', ansible.release.__version__, 'boto3', boto3.__version__, 'botocore', botocore.__version__)")"
+	$(call ANSIBLE_TEST,floor) units --python $(FLOOR_PY) --color no
+
+integration-floor: check-pythons $(BUILD)/venv-floor/.done tree-floor bootstrap-ansible-test
+	echo "== ansible-test integration, Python $(FLOOR_PY), $(FLOOR_PINS)"
+	CHIME_COVERAGE=0 CHIME_TARGETS="$(FLOOR_INTEGRATION_TARGETS)" hacking/run_integration.sh $(FLOOR_PY) floor
 
 # The local endpoint's own tests (backend, validation, faults, IAM, server).
 endpoint-tests: setup
@@ -117,7 +154,7 @@ demo: tree-$(PY)
 		ansible localhost -m telephony.chime.chime_proxy_session_info -a \
 			"voice_connector_id=$$CHIME_DEMO_CONNECTOR_ID proxy_session_id=$$CHIME_EXAMPLE_SESSION_ID endpoint_url=$$CHIME_ENDPOINT_URL"'
 
-test: units sanity lint endpoint-tests integration release-checks bench-smoke coverage mutation-record
+test: units units-floor sanity lint endpoint-tests integration integration-floor release-checks bench-smoke coverage mutation-record
 
 include hacking/release.mk
 include hacking/perf.mk

@@ -10,6 +10,8 @@
 #   ee-context          ansible-builder create on examples/execution-environment.yml: .build/ee-context, and the
 #                       collection's Python and system requirements found by ansible-builder's introspection
 #   format-check        black, isort and flake8 over the whole repository
+#   galaxy-importer     galaxy-importer (pinned in requirements-importer.txt, its own venv) on the tarball, as Galaxy
+#                       imports it: fails on any ERROR or WARNING line it prints (output: .build/galaxy-importer.txt)
 #
 # Everything runs with the Python 3.11 virtual environment (requirements-lint.txt has the release tools) and
 # reaches nothing but the package index.
@@ -36,9 +38,9 @@ CHIME_ENDPOINT_URL ?=
 RELEASE_SEED := tools/chime_local/seeds/demo.yml
 
 .PHONY: release-checks changelog-lint docs-lint docs-html dist dist-check release-installed \
-	ee-context format-check
+	ee-context format-check galaxy-importer
 
-release-checks: changelog-lint docs-lint docs-html dist-check release-installed ee-context format-check
+release-checks: changelog-lint docs-lint docs-html dist-check release-installed ee-context format-check galaxy-importer
 
 changelog-lint: venv
 	cd $(ROOT) && $(RELEASE_ENV) antsibull-changelog lint
@@ -121,3 +123,31 @@ format-check: venv
 		$(RELEASE_BIN)/isort --check-only --diff --quiet . || status=1; \
 		$(RELEASE_BIN)/flake8 . || status=1; \
 		exit $$status
+
+# Galaxy resolves galaxy.yml's dependency on amazon.aws: the importer's ansible-doc must find amazon.aws's doc
+# fragments, or every module fails to document. It gets the amazon.aws that the `ansible` package of the release venv
+# ships (amazon.aws 10, the oldest major version galaxy.yml accepts), linked into the importer venv's site-packages,
+# where ansible-core looks for collections beside the importer's own ANSIBLE_COLLECTIONS_PATH. galaxy-importer exits 0
+# even when ansible-doc fails (it logs ERROR and goes on), so the gate is its output: no ERROR or WARNING line, and
+# its closing line.
+IMPORTER_VENV := $(BUILD)/venv-importer
+IMPORTER_OUT := $(BUILD)/galaxy-importer.txt
+
+$(IMPORTER_VENV)/.done: requirements-importer.txt
+	rm -rf $(IMPORTER_VENV)
+	$(PYTHON_$(RELEASE_PY)) -m venv $(IMPORTER_VENV)
+	$(IMPORTER_VENV)/bin/python -m pip install -q -r requirements-importer.txt
+	touch $@
+
+galaxy-importer: dist $(IMPORTER_VENV)/.done
+	sp=$$($(IMPORTER_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && \
+		mkdir -p $$sp/ansible_collections/amazon && \
+		ln -sfn "$$($(RELEASE_BIN)/python -c 'import ansible_collections.amazon.aws as m; print(list(m.__path__)[0])')" \
+			$$sp/ansible_collections/amazon/aws
+	cd $(BUILD) && GALAXY_IMPORTER_CONFIG=$(ROOT)/hacking/release/galaxy-importer.cfg PATH=$(IMPORTER_VENV)/bin:$$PATH \
+		$(IMPORTER_VENV)/bin/python -m galaxy_importer.main $(TARBALL) > $(IMPORTER_OUT) 2>&1
+	@echo "galaxy-importer: $$(sed -n 1p $(IMPORTER_OUT)), $$(grep -c '^Loading ' $(IMPORTER_OUT)) contents loaded"
+	@! grep -E '^(ERROR|WARNING)' $(IMPORTER_OUT) || { echo "galaxy-importer reported the lines above ($(IMPORTER_OUT))" >&2; exit 1; }
+	@grep -qx 'Importer processing completed successfully' $(IMPORTER_OUT) \
+		|| { cat $(IMPORTER_OUT); echo "galaxy-importer did not complete" >&2; exit 1; }
+	@tail -n 1 $(IMPORTER_OUT)

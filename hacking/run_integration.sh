@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ansible-test integration for one Python's tree copy, against the local endpoint.
-# Usage: hacking/run_integration.sh PYTHON_VERSION  (run from the checkout, after `make tree-VERSION`)
+# Usage: hacking/run_integration.sh PYTHON_VERSION [BUILD]  (from the checkout, after `make tree-BUILD`); BUILD names
+# the venv and tree under .build (venv-BUILD, tree-BUILD) and defaults to PYTHON_VERSION ("floor" for the floor).
 # Every target under tests/integration/targets runs, each with its own endpoint and the demo data; a target
 # whose `aliases` file has the line `chime_local/enforce_iam` gets an endpoint with IAM enforced. When
 # plugins/modules/<target>.py exists, its EXAMPLES are written to <target>/tasks/examples.yml. The EXAMPLES and
@@ -8,9 +9,10 @@
 # (space-separated) runs only those targets.
 set -euo pipefail
 version=$1
+build=${2:-$version}
 root=$(pwd)
-venv=$root/.build/venv-$version
-tree=$root/.build/tree-$version
+venv=$root/.build/venv-$build
+tree=$root/.build/tree-$build
 collection=$tree/ansible_collections/telephony/chime
 coverage=()
 [[ ${CHIME_COVERAGE:-} == 1 ]] && coverage=(--coverage)

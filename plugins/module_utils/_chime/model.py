@@ -18,6 +18,25 @@ except ImportError:
 from ansible.module_utils.common.warnings import warn
 
 SERVICE_NAME = "chime-sdk-voice"
+# The operations of proxy sessions, whose support AWS ended on 2026-04-07. botocore's model marks them deprecated
+# since AWS's notice; the older botocore that requirements.txt still accepts (1.34.0) has no such flag, and the
+# collection then says the same thing in its own words, so that no botocore hides the end of support.
+PROXY_OPERATIONS = frozenset(
+    {
+        "CreateProxySession",
+        "DeleteProxySession",
+        "DeleteVoiceConnectorProxy",
+        "GetProxySession",
+        "GetVoiceConnectorProxy",
+        "ListProxySessions",
+        "PutVoiceConnectorProxy",
+        "UpdateProxySession",
+    }
+)
+END_OF_SUPPORT_NOTICE = (
+    "End of support notice: On April 7, 2026, AWS ended support for Amazon Chime SDK proxy sessions (the installed "
+    "botocore's model predates AWS's notice)."
+)
 
 
 class ChimeModel:
@@ -35,9 +54,10 @@ class ChimeModel:
         return list(self.member_shape(operation, member).enum)
 
     def deprecation(self, operation: str) -> Optional[str]:
-        """The model's deprecation notice for an operation, or None when the model has no such flag."""
+        """The model's deprecation notice for an operation; the end of support of a proxy operation whose model has
+        no flag for it; None for the others."""
         if not self.service_model.operation_model(operation).deprecated:
-            return None
+            return END_OF_SUPPORT_NOTICE if operation in PROXY_OPERATIONS else None
         message = self._raw["operations"][operation].get("deprecatedMessage")
         return message or f"AWS marks the {operation} operation as deprecated."
 

@@ -34,6 +34,7 @@ from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import FakeModule
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import PoolStubber
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
+from ansible_collections.telephony.chime.tests.unit.plugins.upstream import needs_connector_id_pattern
 
 
 @pytest.fixture
@@ -385,9 +386,16 @@ def test_valid_options_pass(model):
 @pytest.mark.parametrize(
     "option, value, rule",
     [
-        ("voice_connector_id", "ABCDEF1GHIJ2KLMNO3PQR4", "must match the pattern"),
-        ("voice_connector_id", "abc", "must match the pattern"),
-        ("voice_connector_id", "abcdef1ghij2klmno3pqr4/../x", "must match the pattern"),
+        pytest.param(
+            "voice_connector_id", "ABCDEF1GHIJ2KLMNO3PQR4", "must match the pattern", marks=needs_connector_id_pattern
+        ),
+        pytest.param("voice_connector_id", "abc", "must match the pattern", marks=needs_connector_id_pattern),
+        pytest.param(
+            "voice_connector_id",
+            "abcdef1ghij2klmno3pqr4/../x",
+            "must match the pattern",
+            marks=needs_connector_id_pattern,
+        ),
         ("proxy_session_id", "", "must be at least 1 characters long"),
         ("proxy_session_id", "   ", "must match the pattern"),
         ("proxy_session_id", "x" * 129, "must be at most 128 characters long"),
@@ -426,6 +434,7 @@ def test_rules_come_from_the_model(model):
             assert violations(model, valid_params(**{option: value})), f"{option}={case!r} was accepted"
 
 
+@needs_connector_id_pattern
 def test_violations_raise_with_every_problem_at_once(model):
     with pytest.raises(errors.AnsibleChimeError) as failure:
         validation.raise_for_violations(violations(model, valid_params(voice_connector_id="X", status="Bad")))
@@ -456,12 +465,13 @@ def test_deprecation_notice_comes_from_the_model(model):
             assert notice == raw["operations"][operation]["deprecatedMessage"]
             assert "2026" in notice
         else:
-            assert notice is None
+            assert notice == chime_model.END_OF_SUPPORT_NOTICE
 
 
-def test_no_notice_where_the_model_has_no_flag(model, monkeypatch):
+def test_without_the_flag_a_proxy_operation_gets_the_collections_notice_and_others_none(model, monkeypatch):
     monkeypatch.setattr(OperationModel, "deprecated", property(lambda self: False))
-    assert model.deprecation("GetProxySession") is None
+    assert model.deprecation("GetProxySession") == chime_model.END_OF_SUPPORT_NOTICE
+    assert model.deprecation("ListVoiceConnectors") is None
 
 
 def test_each_operations_notice_is_shown_once_however_often_it_is_used(model, monkeypatch):

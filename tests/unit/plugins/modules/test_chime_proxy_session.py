@@ -377,7 +377,7 @@ def test_a_delete_throttled_on_every_attempt_fails_without_the_end_of_support_wo
     "args, named",
     [
         (
-            {"voice_connector_id": "Not-A-Connector"},
+            {"voice_connector_id": "   "},
             "voice_connector_id (CreateProxySession VoiceConnectorId) must match",
         ),
         ({"participant_phone_numbers": ["+12065550150"]}, "must have at least 2 items, got 1"),

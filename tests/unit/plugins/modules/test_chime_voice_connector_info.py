@@ -18,6 +18,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.model impor
 from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import THROTTLE_ATTEMPTS
 from ansible_collections.telephony.chime.plugins.modules import chime_voice_connector_info
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import PoolStubber
+from ansible_collections.telephony.chime.tests.unit.plugins.upstream import own_deprecations
 
 REAL_SLEEP = time.sleep
 CREDENTIALS = {
@@ -170,7 +171,7 @@ def test_the_deprecation_notice_of_get_voice_connector_proxy_once_per_task(run, 
     assert len([w for w in warnings if notice in w and "GetVoiceConnectorProxy" in w]) == 1, warnings
     assert len(warnings) == 1, "ListVoiceConnectors is not deprecated"
     assert len(warnings_of_this_task) == 1, warnings_of_this_task
-    assert "deprecations" not in result
+    assert own_deprecations(result) == []
 
 
 def test_without_the_proxy_no_proxy_request_and_no_notice(run):
@@ -261,7 +262,7 @@ def test_a_failing_number_listing_fails_the_task(run):
     "args, named",
     [
         (
-            {"voice_connector_ids": [VC_A, "Not-A-Connector"]},
+            {"voice_connector_ids": [VC_A, "   "]},
             "voice_connector_ids[1] (GetVoiceConnector VoiceConnectorId) must match",
         ),
         ({"max_concurrency": 101}, "max_concurrency must be between 1 and 100"),

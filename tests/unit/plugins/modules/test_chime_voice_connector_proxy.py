@@ -273,7 +273,7 @@ def test_a_failed_read_fails_without_a_write(run):
 @pytest.mark.parametrize(
     "args, named",
     [
-        ({"voice_connector_id": "Not-A-Connector"}, "voice_connector_id (PutVoiceConnectorProxy VoiceConnectorId)"),
+        ({"voice_connector_id": "   "}, "voice_connector_id (PutVoiceConnectorProxy VoiceConnectorId)"),
         ({"phone_number_pool_countries": ["us"]}, "phone_number_pool_countries[0] (PutVoiceConnectorProxy Country"),
         ({"phone_number_pool_countries": []}, "must have at least 1 items"),
         ({"phone_number_pool_countries": ["US"] * 101}, "must have at most 100 items"),
