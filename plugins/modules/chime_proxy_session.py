@@ -21,7 +21,10 @@ description:
     nothing; its capabilities and expiry are updated when they differ. The other creation options only apply when
     a session is created.
   - V(state=absent) deletes O(proxy_session_id), or every id of O(proxy_session_ids) concurrently by a bounded pool
-    of O(max_concurrency) workers. Sessions that do not exist are already absent.
+    of O(max_concurrency) workers, with one C(DeleteProxySession) per session and no other request. Sessions that do
+    not exist are already absent (the service answers C(NotFoundException)), so a rerun reports no change. Only in
+    check mode (to say which sessions would be deleted) and with C(--diff) (to show them before) is each session read
+    first with C(GetProxySession).
   - Reads first and sends a write only when something differs, so a second run with the same options reports
     RV(ignore:changed=false) and sends no write request. RV(ignore:changed) is true only when a write succeeded
     (or would be sent, in check mode).
@@ -117,11 +120,13 @@ options:
         required: true
 notes:
   - Needs the IAM actions C(chime:ListProxySessions) and C(chime:CreateProxySession) to create,
-    C(chime:GetProxySession) and C(chime:UpdateProxySession) to update, C(chime:GetProxySession) and
-    C(chime:DeleteProxySession) to delete; see R(IAM permissions,ansible_collections.telephony.chime.docsite.iam).
-  - A create request that the service answers with a server fault is retried like every other request. If AWS did
-    create the session before the fault, a second session may exist; a rerun finds the first by its name and
-    participants and creates nothing more.
+    C(chime:GetProxySession) and C(chime:UpdateProxySession) to update, C(chime:DeleteProxySession) to delete (and
+    C(chime:GetProxySession) in check mode or with C(--diff)); see
+    R(IAM permissions,ansible_collections.telephony.chime.docsite.iam).
+  - A create is never sent twice. A throttled create is retried as every request is; after a create that got no
+    answer (a dropped connection, a timeout) or a server fault (5xx), AWS may have created the session all the same,
+    so the module looks for it by name and participants (C(ListProxySessions)) before sending the create again, and
+    returns the session it finds.
   - Participant phone numbers and session names are returned as the service sends them. AWS's model marks them as
     sensitive; set C(no_log) on the task where task output is shared.
 extends_documentation_fragment:
@@ -186,8 +191,9 @@ proxy_session:
     - With V(state=present), the session after the task, with the members of AWS's ProxySession shape that the service
       sent, in snake_case (as M(telephony.chime.chime_proxy_session_info) returns them). In check mode, when a
       session would be created, the members the request would set.
-    - With V(state=absent) and O(proxy_session_id), the session as it was before it was deleted; an empty dict when it
-      did not exist.
+    - With V(state=absent) and O(proxy_session_id), the session as it was before it was deleted when it was read (in
+      check mode or with C(--diff)); otherwise only its RV(proxy_session.voice_connector_id) and
+      RV(proxy_session.proxy_session_id), since the delete reads nothing. An empty dict when it did not exist.
   returned: unless O(proxy_session_ids) is set
   type: dict
   contains:
@@ -280,9 +286,10 @@ proxy_session:
           sample: "206"
 proxy_sessions:
   description:
-    - With O(proxy_session_ids), the sessions that existed and were deleted (or would be, in check mode), as they were
-      before, in the order of O(proxy_session_ids), each ID once. IDs that did not exist are left out.
-    - Each session has the same keys as RV(proxy_session).
+    - With O(proxy_session_ids), the sessions that existed and were deleted (or would be, in check mode), in the order
+      of O(proxy_session_ids), each ID once. IDs that did not exist are left out.
+    - Each session has the same keys as RV(proxy_session) when it was read (in check mode or with C(--diff)), and
+      only RV(proxy_session.voice_connector_id) and RV(proxy_session.proxy_session_id) otherwise.
   returned: when O(proxy_session_ids) is set
   type: list
   elements: dict
@@ -468,7 +475,8 @@ def ensure_present(module, client, notices):
             notices.show("CreateProxySession")
             if module.check_mode:
                 return True, {}, predicted_session(params, members)
-            return True, {}, normalize_proxy_session(create_proxy_session(client, voice_connector_id, members))
+            created = create_proxy_session(client, voice_connector_id, members, lambda: same_session(client, params))
+            return True, {}, normalize_proxy_session(created)
 
     before = normalize_proxy_session(session)
     members = update_request(session, params)
@@ -482,31 +490,36 @@ def ensure_present(module, client, notices):
 
 
 def delete_sessions(module, client, notices, ids):
-    """Delete the sessions of these ids that exist; the sessions as they were, and the ids actually deleted.
+    """Delete the sessions of these ids; the sessions as they were (when read), and the ids actually deleted.
 
-    Each id is read first, so that a second run sends no write request; a session gone between the read and the
-    delete is already absent. The first failure stops the work still queued and fails the task, whose result still
-    lists the ids deleted before it.
+    One DeleteProxySession per id, nothing else: its NotFoundException means the session is already gone, so a
+    second run reports no change. Only check mode (to say what would be deleted) and --diff (to show the sessions
+    before) read each id first with GetProxySession; check mode then sends no write. The first failure stops the
+    work still queued and fails the task, whose result still lists the ids deleted before it.
     """
     voice_connector_id = module.params["voice_connector_id"]
     max_concurrency = module.params["max_concurrency"]
-    notices.show("GetProxySession")
+    ids = list(dict.fromkeys(ids))
+    read_first = module.check_mode or module._diff
+    if ids and read_first:
+        notices.show("GetProxySession")
+    if ids and not module.check_mode:
+        notices.show("DeleteProxySession")
     deleted = []
     lock = threading.Lock()
 
     def delete_one(proxy_session_id):
-        session = get_proxy_session(client, voice_connector_id, proxy_session_id)
-        if session is None:
-            return None
-        with lock:
-            notices.show("DeleteProxySession")
+        session = {"ProxySessionId": proxy_session_id, "VoiceConnectorId": voice_connector_id}
+        if read_first:
+            session = get_proxy_session(client, voice_connector_id, proxy_session_id)
+            if session is None:
+                return None
         if not module.check_mode and not delete_proxy_session(client, voice_connector_id, proxy_session_id):
             return None
         with lock:
             deleted.append(proxy_session_id)
         return session
 
-    ids = list(dict.fromkeys(ids))
     try:
         sessions = run_concurrently(delete_one, ids, max_concurrency)
     except AnsibleChimeError as e:

@@ -10,10 +10,16 @@ normalize_proxy_session gives the modules' snake_case form.
 """
 
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Optional
+
+try:
+    import botocore.exceptions
+except ImportError:
+    pass  # Modules are responsible for handling this.
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
@@ -100,17 +106,51 @@ def normalize_proxy_session(session: Dict[str, Any]) -> Dict[str, Any]:
     return snake_case_keys(session)
 
 
+def may_have_been_carried_out(error: BaseException) -> bool:
+    """Whether a failed create may still have created the session: the request got no answer (the connection
+    dropped or timed out) or a server fault (5xx). A throttle (429) or a refusal (4xx) means it was not."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        return (error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0) >= 500
+    return isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError))
+
+
 @ChimeErrorHandler.common_error_handler("create proxy session")
-@chime_retry
-def _create_proxy_session(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:
-    return client.create_proxy_session(VoiceConnectorId=voice_connector_id, **members)["ProxySession"]
+def _create_proxy_session(
+    client: Any,
+    voice_connector_id: str,
+    members: Dict[str, Any],
+    existing: Callable[[], Optional[Dict[str, Any]]],
+) -> Dict[str, Any]:
+    unanswered = False
+
+    @chime_retry
+    def attempt() -> Dict[str, Any]:
+        nonlocal unanswered
+        if unanswered:
+            found = existing()
+            if found is not None:
+                return found
+        try:
+            return client.create_proxy_session(VoiceConnectorId=voice_connector_id, **members)["ProxySession"]
+        except Exception as error:
+            unanswered = unanswered or may_have_been_carried_out(error)
+            raise
+
+    return attempt()
 
 
-def create_proxy_session(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:
-    """A new session from CreateProxySession's members (ParticipantPhoneNumbers, Capabilities, Name, ...).
+def create_proxy_session(
+    client: Any,
+    voice_connector_id: str,
+    members: Dict[str, Any],
+    existing: Callable[[], Optional[Dict[str, Any]]],
+) -> Dict[str, Any]:
+    """A new session from CreateProxySession's members (ParticipantPhoneNumbers, Capabilities, Name, ...), created
+    once.
 
-    The request goes through the retry layer like every other: a server fault on a create that AWS did carry out
-    can leave a second session behind, which a rerun then finds by its name and participants.
+    Throttled requests are retried as every request is. After a create that got no answer or a server fault, AWS
+    may have created the session all the same: before sending it again, existing() looks for it (by name and
+    participants), and the session it finds is the one returned, so that a retry never leaves a second session.
     """
     return call_write(
         f"{members.get('Name')!r} on voice connector {voice_connector_id}",
@@ -119,6 +159,7 @@ def create_proxy_session(client: Any, voice_connector_id: str, members: Dict[str
         client,
         voice_connector_id,
         members,
+        existing,
     )
 
 

@@ -42,6 +42,10 @@ def stubber(client):
         stub.assert_no_pending_responses()
 
 
+def nothing_yet():
+    raise AssertionError("a create that was answered never looks for an earlier one")
+
+
 def test_every_write_operation_declares_the_codes_a_refused_write_names(model):
     """The words for refused writes are only for codes that AWS's model declares for these operations."""
     for operation in [
@@ -79,7 +83,7 @@ def test_session_writes_send_their_members(client, stubber):
     stubber.add_response("update_proxy_session", {"ProxySession": EXAMPLE_SESSION}, {**IDS, "Capabilities": ["SMS"]})
     stubber.add_response("delete_proxy_session", {}, IDS)
     stubber.add_client_error("delete_proxy_session", "NotFoundException", http_status_code=404, expected_params=IDS)
-    assert proxy_sessions.create_proxy_session(client, VOICE_CONNECTOR_ID, create) == EXAMPLE_SESSION
+    assert proxy_sessions.create_proxy_session(client, VOICE_CONNECTOR_ID, create, nothing_yet) == EXAMPLE_SESSION
     assert proxy_sessions.update_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID, {"Capabilities": ["SMS"]})
     assert proxy_sessions.delete_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) is True
     assert proxy_sessions.delete_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) is False
@@ -120,7 +124,7 @@ WRITES = {
         "chime:DeleteVoiceConnectorProxy",
     ),
     "create_proxy_session": (
-        lambda client: proxy_sessions.create_proxy_session(client, VOICE_CONNECTOR_ID, CREATE),
+        lambda client: proxy_sessions.create_proxy_session(client, VOICE_CONNECTOR_ID, CREATE, nothing_yet),
         {**VC, **CREATE},
         f"Failed to create proxy session 'x' on voice connector {VOICE_CONNECTOR_ID}",
         "chime:CreateProxySession",

@@ -203,7 +203,20 @@ def test_creating_without_what_it_needs_fails_before_any_request(run, left_out):
 # --- delete ----------------------------------------------------------------------------------
 
 
-def test_delete_one_session(run):
+ONLY_IDS = {"voice_connector_id": VOICE_CONNECTOR_ID, "proxy_session_id": EXAMPLE_ID}
+
+
+def test_delete_one_session_sends_one_delete_and_nothing_else(run):
+    run.response("delete_proxy_session", {}, GET)
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent")
+    assert result["changed"] is True
+    assert result["proxy_session"] == ONLY_IDS, "nothing was read: the ids are all the task knows"
+    assert result["deleted_proxy_session_ids"] == [EXAMPLE_ID]
+    assert "diff" not in result
+    assert warned_operations(result) == ["DeleteProxySession"]
+
+
+def test_delete_with_diff_reads_the_session_first_to_show_it(run):
     run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     run.response("delete_proxy_session", {}, GET)
     result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent", _ansible_diff=True)
@@ -214,14 +227,19 @@ def test_delete_one_session(run):
     assert warned_operations(result) == ["GetProxySession", "DeleteProxySession"]
 
 
-@pytest.mark.parametrize("check_mode", [False, True])
-def test_delete_of_a_session_that_does_not_exist_sends_no_write(run, check_mode):
+def test_delete_of_a_session_that_does_not_exist_is_already_absent(run):
+    run.error("delete_proxy_session", "NotFoundException", 404, GET)
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent")
+    assert result["changed"] is False
+    assert result["proxy_session"] == {}
+    assert result["deleted_proxy_session_ids"] == []
+    assert warned_operations(result) == ["DeleteProxySession"]
+
+
+def test_delete_in_check_mode_of_a_session_that_does_not_exist_reads_and_sends_no_write(run):
     run.error("get_proxy_session", "NotFoundException", 404, GET)
     result = run(
-        voice_connector_id=VOICE_CONNECTOR_ID,
-        proxy_session_id=EXAMPLE_ID,
-        state="absent",
-        _ansible_check_mode=check_mode,
+        voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent", _ansible_check_mode=True
     )
     assert result["changed"] is False
     assert result["proxy_session"] == {}
@@ -229,47 +247,73 @@ def test_delete_of_a_session_that_does_not_exist_sends_no_write(run, check_mode)
     assert warned_operations(result) == ["GetProxySession"]
 
 
-def test_delete_in_check_mode_sends_no_write(run):
+def test_delete_in_check_mode_reads_and_sends_no_write(run):
     run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     result = run(
         voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent", _ansible_check_mode=True
     )
     assert result["changed"] is True
+    assert result["proxy_session"] == EXAMPLE_SNAKE
     assert result["deleted_proxy_session_ids"] == [EXAMPLE_ID]
+    assert warned_operations(result) == ["GetProxySession"]
 
 
-def test_a_session_gone_between_read_and_delete_is_already_absent(run):
+def test_a_session_gone_between_the_diffs_read_and_the_delete_is_already_absent(run):
     run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     run.error("delete_proxy_session", "NotFoundException", 404, GET)
-    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent")
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent", _ansible_diff=True)
     assert result["changed"] is False
     assert result["deleted_proxy_session_ids"] == []
+    assert result["diff"] == {"before": {}, "after": {}}
 
 
-def test_delete_many_in_the_order_given_missing_ones_already_absent(run):
+def test_delete_many_one_request_each_in_the_order_given_missing_ones_already_absent(run):
     def ids(proxy_session_id):
         return {**VC, "ProxySessionId": proxy_session_id}
 
-    run.response("get_proxy_session", {"ProxySession": session("c")}, ids("c"))
     run.response("delete_proxy_session", {}, ids("c"))
-    run.error("get_proxy_session", "NotFoundException", 404, ids("b"))
-    run.response("get_proxy_session", {"ProxySession": session("a", status="Closed")}, ids("a"))
+    run.error("delete_proxy_session", "NotFoundException", 404, ids("b"))
     run.response("delete_proxy_session", {}, ids("a"))
-    # One worker keeps the Stubber's queue order; the pool is tested below.
+    # One worker keeps the Stubber's queue order; the pool is tested below. The Stubber refuses any request not
+    # queued: three deletes for three distinct ids, no read.
     result = run(
         voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_ids=["c", "b", "a", "c"], state="absent", max_concurrency=1
     )
     assert result["changed"] is True
-    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["c", "a"]
+    assert result["proxy_sessions"] == [
+        {"voice_connector_id": VOICE_CONNECTOR_ID, "proxy_session_id": "c"},
+        {"voice_connector_id": VOICE_CONNECTOR_ID, "proxy_session_id": "a"},
+    ]
     assert result["deleted_proxy_session_ids"] == ["c", "a"]
     assert "proxy_session" not in result
+    assert warned_operations(result) == ["DeleteProxySession"]
 
 
-def test_an_empty_list_sends_nothing(run):
+def test_delete_many_in_check_mode_reads_each_and_deletes_none(run):
+    def ids(proxy_session_id):
+        return {**VC, "ProxySessionId": proxy_session_id}
+
+    run.response("get_proxy_session", {"ProxySession": session("c")}, ids("c"))
+    run.error("get_proxy_session", "NotFoundException", 404, ids("b"))
+    run.response("get_proxy_session", {"ProxySession": session("a", status="Closed")}, ids("a"))
+    result = run(
+        voice_connector_id=VOICE_CONNECTOR_ID,
+        proxy_session_ids=["c", "b", "a"],
+        state="absent",
+        max_concurrency=1,
+        _ansible_check_mode=True,
+    )
+    assert result["changed"] is True
+    assert [s["proxy_session_id"] for s in result["proxy_sessions"]] == ["c", "a"]
+    assert result["proxy_sessions"][1]["status"] == "Closed"
+    assert result["deleted_proxy_session_ids"] == ["c", "a"]
+
+
+def test_an_empty_list_sends_nothing_and_warns_of_nothing(run):
     result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_ids=[], state="absent")
     assert result["changed"] is False
     assert result["proxy_sessions"] == []
-    assert warned_operations(result) == ["GetProxySession"]
+    assert warned_operations(result) == []
 
 
 def test_deletes_run_concurrently_within_max_concurrency(monkeypatch, capsys):
@@ -281,9 +325,7 @@ def test_deletes_run_concurrently_within_max_concurrency(monkeypatch, capsys):
         client = real(module, model, max_concurrency)
         stub = PoolStubber(client, hold=0.02)
         for n in range(12):
-            params = {**VC, "ProxySessionId": f"s{n}"}
-            stub.add_response("get_proxy_session", {"ProxySession": session(f"s{n}")}, params)
-            stub.add_response("delete_proxy_session", {}, params)
+            stub.add_response("delete_proxy_session", {}, {**VC, "ProxySessionId": f"s{n}"})
         stub.activate()
         stubbers.append(stub)
         return client
@@ -306,9 +348,7 @@ def test_a_failed_delete_fails_the_task_naming_the_session_and_keeps_what_was_de
     def ids(proxy_session_id):
         return {**VC, "ProxySessionId": proxy_session_id}
 
-    run.response("get_proxy_session", {"ProxySession": session("a")}, ids("a"))
     run.response("delete_proxy_session", {}, ids("a"))
-    run.response("get_proxy_session", {"ProxySession": session("b")}, ids("b"))
     run.error("delete_proxy_session", "ForbiddenException", 403, ids("b"), message="Operation not supported")
     result = run(
         voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_ids=["a", "b", "c"], state="absent", max_concurrency=1
@@ -351,8 +391,18 @@ def test_a_refused_create_names_the_end_of_support_and_the_session(run):
     assert "2026-04-07" in result["msg"]
 
 
+def test_a_create_answered_with_a_server_fault_is_looked_for_before_it_is_sent_again(run):
+    run.response("list_proxy_sessions", {"ProxySessions": []}, LIST)
+    run.error("create_proxy_session", "ServiceFailureException", 500, CREATE)
+    run.response("list_proxy_sessions", {"ProxySessions": [created("made-before-the-fault")]}, LIST)
+    # The Stubber refuses a request it was not given: a second CreateProxySession would fail the test.
+    result = run(**CREATE_OPTIONS)
+    assert result["changed"] is True
+    assert result["proxy_session"]["proxy_session_id"] == "made-before-the-fault"
+    assert warned_operations(result) == ["ListProxySessions", "CreateProxySession"]
+
+
 def test_a_throttled_delete_is_retried(run):
-    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     run.error("delete_proxy_session", "ThrottledClientException", 429, GET)
     run.response("delete_proxy_session", {}, GET)
     result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent")
@@ -360,7 +410,6 @@ def test_a_throttled_delete_is_retried(run):
 
 
 def test_a_delete_throttled_on_every_attempt_fails_without_the_end_of_support_words(run):
-    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
     for _attempt in range(THROTTLE_ATTEMPTS):
         run.error("delete_proxy_session", "ThrottledClientException", 429, GET)
     result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent")
