@@ -12,12 +12,33 @@ import pytest
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime import errors
 from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
+from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import FakeModule
 from ansible_collections.telephony.chime.tests.unit.plugins.module_utils.test_retries import URL
-from ansible_collections.telephony.chime.tests.unit.plugins.module_utils.test_retries import client  # noqa: F401
-from ansible_collections.telephony.chime.tests.unit.plugins.module_utils.test_retries import sleeps  # noqa: F401
-from ansible_collections.telephony.chime.tests.unit.plugins.module_utils.test_retries import wire  # noqa: F401
+from ansible_collections.telephony.chime.tests.unit.plugins.module_utils.test_retries import Wire
+
+
+@pytest.fixture
+def client():
+    return chime_client(FakeModule(), ChimeModel())
+
+
+@pytest.fixture
+def wire(client):
+    wire = Wire(client)
+    yield wire
+    assert wire.script == [], "every scripted answer was used"
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    recorded = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", recorded.append)
+    return recorded
+
 
 CREATE = {"Name": "x", "ParticipantPhoneNumbers": ["+12065550100", "+14015550101"], "Capabilities": ["Voice"]}
 FOUND = {**EXAMPLE_SESSION, "ProxySessionId": "created-before-the-fault"}
@@ -35,7 +56,7 @@ class Lookup:
         return self.answers.pop(0)
 
 
-def create(client, lookup):  # noqa: F811
+def create(client, lookup):
     return proxy_sessions.create_proxy_session(client, VOICE_CONNECTOR_ID, CREATE, lookup)
 
 
@@ -50,7 +71,7 @@ UNANSWERED = {
 
 @pytest.mark.parametrize("answer", UNANSWERED, ids=list(UNANSWERED))
 def test_after_an_unanswered_create_the_session_found_is_returned_and_no_second_create_is_sent(
-    client, wire, sleeps, answer  # noqa: F811
+    client, wire, sleeps, answer
 ):
     UNANSWERED[answer](wire)
     lookup = Lookup(FOUND)
@@ -60,9 +81,7 @@ def test_after_an_unanswered_create_the_session_found_is_returned_and_no_second_
 
 
 @pytest.mark.parametrize("answer", UNANSWERED, ids=list(UNANSWERED))
-def test_after_an_unanswered_create_that_created_nothing_the_create_is_sent_again(
-    client, wire, sleeps, answer  # noqa: F811
-):
+def test_after_an_unanswered_create_that_created_nothing_the_create_is_sent_again(client, wire, sleeps, answer):
     UNANSWERED[answer](wire)
     wire.json(201, {"ProxySession": EXAMPLE_SESSION})
     lookup = Lookup(None)
@@ -71,7 +90,7 @@ def test_after_an_unanswered_create_that_created_nothing_the_create_is_sent_agai
     assert lookup.calls == 1
 
 
-def test_a_throttled_create_was_not_carried_out_and_is_sent_again_without_a_lookup(client, wire, sleeps):  # noqa: F811
+def test_a_throttled_create_was_not_carried_out_and_is_sent_again_without_a_lookup(client, wire, sleeps):
     wire.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException")
     wire.json(201, {"ProxySession": EXAMPLE_SESSION})
     lookup = Lookup()
@@ -80,7 +99,7 @@ def test_a_throttled_create_was_not_carried_out_and_is_sent_again_without_a_look
     assert lookup.calls == 0
 
 
-def test_after_a_fault_every_later_attempt_looks_first_even_after_a_throttle(client, wire, sleeps):  # noqa: F811
+def test_after_a_fault_every_later_attempt_looks_first_even_after_a_throttle(client, wire, sleeps):
     wire.html(502)
     wire.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException")
     wire.json(201, {"ProxySession": EXAMPLE_SESSION})
@@ -91,7 +110,7 @@ def test_after_a_fault_every_later_attempt_looks_first_even_after_a_throttle(cli
 
 
 @pytest.mark.parametrize("code, status", [("BadRequestException", 400), ("ForbiddenException", 403)])
-def test_a_refused_create_fails_at_once_without_a_lookup(client, wire, sleeps, code, status):  # noqa: F811
+def test_a_refused_create_fails_at_once_without_a_lookup(client, wire, sleeps, code, status):
     wire.json(status, {"Message": "no"}, code)
     lookup = Lookup()
     with pytest.raises(errors.AnsibleChimeError) as failure:
