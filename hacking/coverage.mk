@@ -11,12 +11,15 @@
 # raw files are copied into the $(COVERAGE_PY) tree and combined again: the figures are the union of both Pythons.
 # The tree copies are rebuilt by `make tree-X` (every make run that tests), which also clears the data.
 #
-# The gate: branch coverage (and line coverage) of plugins/ may not drop below the level reached with the tests of
-# issue 12 (every branch: 402 of 402; 936 of 948 lines, the 12 others being `except ImportError` fallbacks), less one
-# branch and one line of slack, so that a pool's thread timing cannot fail CI on its own. Raise these figures when
+# The gate: branch coverage and line coverage of plugins/ may not drop below the level reached before, less one branch
+# and one line of slack, so that a pool's thread timing cannot fail CI on its own. Every branch is taken (412 of 412
+# with issue 17). The line figure leaves out the fallbacks for a missing botocore (`except ImportError:` and
+# `except NameError:` handlers and their bodies, which cannot run where botocore is installed; hacking/coverage_gate.py
+# counts and prints them): every other line runs (961 of 961). Without that, each new module_utils file lowered the
+# figure by two lines, and issue 17's writes.py failed CI with no test weaker than before. Raise these figures when
 # coverage rises; never lower them to let a change through.
 COVERAGE_MIN_BRANCH := 99.75
-COVERAGE_MIN_LINES := 98.60
+COVERAGE_MIN_LINES := 99.85
 
 COVERAGE_PY := 3.11
 COVERAGE_OTHER_PYTHONS = $(filter-out $(COVERAGE_PY),$(PYTHONS))

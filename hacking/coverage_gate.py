@@ -7,17 +7,25 @@ Usage: python hacking/coverage_gate.py COVERAGE.xml [--min-branch PERCENT] [--mi
 Prints one row per file under the prefix (every file: `--all` adds those no test imported), with the lines not run
 and the branches not taken (coverage.py's "line->line" notation, "exit" for leaving the function), then the totals.
 Exits 1 when a total is below its minimum, or when the report has no file under the prefix.
+
+The line figure the gate holds to leaves out the fallbacks for a missing botocore (an `except ImportError:` or
+`except NameError:` handler and its body): botocore is installed wherever the tests run, so those lines never run,
+and each new module_utils file would otherwise lower the figure by two lines without any test getting worse. They
+are counted and printed beside the figure, and still shown as not run in their file's row.
 """
 
 import argparse
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from dataclasses import field
 from typing import List
+from typing import Set
 
 CONDITION = re.compile(r"\((\d+)/(\d+)\)")
+FALLBACK_HANDLER = re.compile(r"^(\s*)except (ImportError|NameError)\b")
 
 
 @dataclass
@@ -28,6 +36,11 @@ class FileCoverage:
     branches: int = 0
     branches_taken: int = 0
     missed_branches: List[str] = field(default_factory=list)
+    fallback_lines: Set[int] = field(default_factory=set)
+
+    @property
+    def missed_beyond_fallbacks(self) -> List[int]:
+        return [n for n in self.missed_lines if n not in self.fallback_lines]
 
     @property
     def branches_missed(self) -> int:
@@ -49,13 +62,38 @@ def ranges(numbers: List[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
+def fallback_lines(source: str) -> Set[int]:
+    """The line numbers of `except ImportError:`/`except NameError:` handlers and of the bodies under them."""
+    found: Set[int] = set()
+    indent = None
+    for number, text in enumerate(source.splitlines(), start=1):
+        if indent is not None:
+            if not text.strip() or len(text) - len(text.lstrip()) > indent:
+                found.add(number)
+                continue
+            indent = None
+        match = FALLBACK_HANDLER.match(text)
+        if match:
+            found.add(number)
+            indent = len(match.group(1))
+    return found
+
+
 def read_report(path: str, prefix: str) -> List[FileCoverage]:
     files = []
-    for cls in ET.parse(path).getroot().iter("class"):
+    root = ET.parse(path).getroot()
+    sources = [s.text for s in root.iter("source") if s.text]
+    for cls in root.iter("class"):
         filename = cls.get("filename", "")
         if not filename.startswith(prefix):
             continue
         item = FileCoverage(filename)
+        for base in sources:
+            candidate = os.path.join(base, filename)
+            if os.path.isfile(candidate):
+                with open(candidate, encoding="utf-8") as handle:
+                    item.fallback_lines = fallback_lines(handle.read())
+                break
         for line in cls.iter("line"):
             number = int(line.get("number"))
             item.statements += 1
@@ -94,6 +132,10 @@ def main() -> int:
         )
     statements = sum(f.statements for f in files)
     lines_run = statements - sum(len(f.missed_lines) for f in files)
+    fallbacks = sum(len(set(f.missed_lines) & f.fallback_lines) for f in files)
+    held_statements = statements - fallbacks
+    held_run = held_statements - sum(len(f.missed_beyond_fallbacks) for f in files)
+    held_percent = percent(held_run, held_statements)
     branches = sum(f.branches for f in files)
     taken = sum(f.branches_taken for f in files)
     branch_percent = percent(taken, branches)
@@ -102,13 +144,20 @@ def main() -> int:
         f"Branch coverage of {args.prefix}: {branch_percent:.2f}% ({taken}/{branches} branches taken); "
         f"lines {line_percent:.2f}% ({lines_run}/{statements}), {len(files)} files"
     )
+    print(
+        f"Lines beyond the {fallbacks} of the fallbacks for a missing botocore: {held_percent:.2f}% "
+        f"({held_run}/{held_statements})"
+    )
 
     failures = []
     # Compared at the precision printed, so that the figure written in the gate is the figure shown.
     if round(branch_percent, 2) < args.min_branch:
         failures.append(f"branch coverage {branch_percent:.2f}% is below the {args.min_branch:.2f}% reached before")
-    if round(line_percent, 2) < args.min_lines:
-        failures.append(f"line coverage {line_percent:.2f}% is below the {args.min_lines:.2f}% reached before")
+    if round(held_percent, 2) < args.min_lines:
+        failures.append(
+            f"line coverage beyond the botocore fallbacks, {held_percent:.2f}%, is below the {args.min_lines:.2f}%"
+            " reached before"
+        )
     for failure in failures:
         print(f"coverage gate: {failure}", file=sys.stderr)
     if not failures:
