@@ -21,6 +21,11 @@ DEMO_CONNECTOR = "abcdef1ghij2klmno3pqr4"
 EXAMPLE_SESSION = "123a4bc5-67d8-901e-2f3g-h4ghjk56789l"
 # A connector of seeds/demo.yml without sessions.
 EMPTY_CONNECTOR = "zyxwvu9tsrq8ponml7kjih"
+# The account of the demo credentials (moto's default), and a second account of seeds/demo.yml, reached by assuming
+# a role in it (the endpoint's STS is moto's, which lets any role be assumed unless IAM is enforced).
+OWN_ACCOUNT = "123456789012"
+SECOND_ACCOUNT = "222222222222"
+SECOND_ACCOUNT_ROLE = f"arn:aws:iam::{SECOND_ACCOUNT}:role/ChimeAudit"
 # AWS's documented example key pair: never a real account's.
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -46,6 +51,9 @@ def integration_vars() -> dict[str, str]:
         "chime_demo_connector_id": DEMO_CONNECTOR,
         "chime_example_session_id": EXAMPLE_SESSION,
         "chime_empty_connector_id": EMPTY_CONNECTOR,
+        "chime_own_account": OWN_ACCOUNT,
+        "chime_second_account": SECOND_ACCOUNT,
+        "chime_second_account_role": SECOND_ACCOUNT_ROLE,
     }
 
 

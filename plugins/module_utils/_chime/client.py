@@ -6,6 +6,8 @@
 """The chime-sdk-voice client, built from amazon.aws's connection options."""
 
 from typing import Any
+from typing import Dict
+from typing import Optional
 
 try:
     import boto3
@@ -29,6 +31,40 @@ def _unparsed(value: Any) -> Any:
     return value
 
 
+def client_config(max_concurrency: int, user_config: Any = None, retries: Optional[Dict[str, Any]] = None) -> Any:
+    """The botocore Config of the collection's clients; a user's aws_config still wins over these defaults.
+
+    Chime's clients leave retries to retries.chime_retry (one attempt here); other services' clients (STS) get the
+    SDK's standard retry mode through retries.
+    """
+    config = botocore.config.Config(
+        user_agent_extra=f"APN/1.0 Ansible/{ANSIBLE_VERSION} {COLLECTION}",
+        max_pool_connections=max(DEFAULT_MAX_CONCURRENCY, max_concurrency),
+        retries=retries or {"mode": "standard", "total_max_attempts": 1},
+    )
+    return config.merge(user_config) if user_config else config
+
+
+def keep_timestamps_unparsed(botocore_session: Any) -> None:
+    """Clients of this botocore session leave timestamps as the ISO 8601 strings the service sent."""
+    botocore_session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_unparsed)
+
+
+def new_chime_client(
+    session: Any, region: Optional[str], endpoint_url: Optional[str], config: Any, **credentials: Any
+) -> Any:
+    """A chime-sdk-voice client of a boto3 session, with the errors of a missing region or bad settings explained."""
+    try:
+        return session.client(SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=config, **credentials)
+    except botocore.exceptions.NoRegionError as e:
+        raise AnsibleChimeError(
+            message="A region is required and none was found in the region option, "
+            "the environment variables or the AWS configuration files"
+        ) from e
+    except (ValueError, botocore.exceptions.BotoCoreError) as e:
+        raise AnsibleChimeError(message="Couldn't connect to AWS", exception=e) from e
+
+
 def chime_client(module: Any, model: ChimeModel, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> Any:
     """A chime-sdk-voice client built from the module's amazon.aws connection options.
 
@@ -39,24 +75,8 @@ def chime_client(module: Any, model: ChimeModel, max_concurrency: int = DEFAULT_
     """
     region, endpoint_url, connect_kwargs = get_aws_connection_info(module)
     profile = connect_kwargs.pop("profile_name", None)
-    user_config = connect_kwargs.pop("aws_config", None)
-    config = botocore.config.Config(
-        user_agent_extra=f"APN/1.0 Ansible/{ANSIBLE_VERSION} {COLLECTION}",
-        max_pool_connections=max(DEFAULT_MAX_CONCURRENCY, max_concurrency),
-        retries={"mode": "standard", "total_max_attempts": 1},
-    )
-    if user_config:
-        config = config.merge(user_config)
-    model.session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_unparsed)
-    try:
-        session = boto3.session.Session(botocore_session=model.session, profile_name=profile)
-        return session.client(
-            SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=config, **connect_kwargs
-        )
-    except botocore.exceptions.NoRegionError as e:
-        raise AnsibleChimeError(
-            message="A region is required and none was found in the region option, "
-            "the environment variables or the AWS configuration files"
-        ) from e
-    except (ValueError, botocore.exceptions.BotoCoreError) as e:
-        raise AnsibleChimeError(message="Couldn't connect to AWS", exception=e) from e
+    config = client_config(max_concurrency, connect_kwargs.pop("aws_config", None))
+    keep_timestamps_unparsed(model.session)
+    # A profile that does not exist is found out when the client is made (new_chime_client says so).
+    session = boto3.session.Session(botocore_session=model.session, profile_name=profile)
+    return new_chime_client(session, region, endpoint_url, config, **connect_kwargs)

@@ -3,11 +3,9 @@
 """chime_voice_connector_info end to end in-process: options in, JSON out, a real client behind botocore's Stubber."""
 
 import json
-import pathlib
 import time
 
 import pytest
-import yaml
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
@@ -284,10 +282,3 @@ def test_operations_follow_the_options():
     assert chime_voice_connector_info.operations_for(
         params(voice_connector_ids=[VC_A], include_proxy=False, include_phone_numbers=True)
     ) == ["GetVoiceConnector", "ListPhoneNumbers"]
-
-
-def test_the_inventory_playbook_defaults_to_the_regions_of_the_model():
-    """playbooks/proxy_inventory.yml lists the regions of VoiceConnectorAwsRegion: the model is the contract."""
-    root = pathlib.Path(chime_voice_connector_info.__file__).resolve().parents[2]
-    play = yaml.safe_load((root / "playbooks" / "proxy_inventory.yml").read_text(encoding="utf-8"))[0]
-    assert play["vars"]["regions"] == ChimeModel().enum("CreateVoiceConnector", "AwsRegion")

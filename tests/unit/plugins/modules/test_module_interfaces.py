@@ -24,8 +24,10 @@ without one fails test_every_documented_option_has_a_task.
 import copy
 import importlib
 import json
+import os
 import pkgutil
 import re
+import tempfile
 import threading
 
 import pytest
@@ -133,8 +135,34 @@ class FakeService(Stubber):
         return context.pop("fake_answer")
 
 
+class FakeSts(FakeService):
+    """STS for the modules that reach accounts: the caller's own account, and any role's credentials."""
+
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        with self.lock:
+            self.sent.append((model.name, copy.deepcopy(dict(params))))
+        if model.name == "GetCallerIdentity":
+            body = {"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/audit", "UserId": "AIDAEXAMPLE"}
+        else:
+            account = params["RoleArn"].split(":")[4]
+            body = {
+                "Credentials": {
+                    "AccessKeyId": "ASIAEXAMPLE0000001",
+                    "SecretAccessKey": "secret",
+                    "SessionToken": "token",
+                    "Expiration": "2026-12-03T12:00:00Z",
+                },
+                "AssumedRoleUser": {
+                    "AssumedRoleId": "AROAEXAMPLE:a",
+                    "Arn": f"arn:aws:sts::{account}:assumed-role/r/a",
+                },
+            }
+        self._validate_operation_response(model.name, body)
+        context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
+
+
 class Task:
-    """Runs one module's main() with options, its client behind a FakeService."""
+    """Runs one module's main() with options, its clients behind a FakeService (and FakeSts, where it has one)."""
 
     def __init__(self, name, monkeypatch, capsys):
         self.module = importlib.import_module(f"{COLLECTION}.plugins.modules.{name}")
@@ -151,6 +179,17 @@ class Task:
             return client
 
         monkeypatch.setattr(self.module, "chime_client", fake_client)
+        if hasattr(self.module, "sts_client"):
+            real_sts = self.module.sts_client
+
+            def fake_sts(*args, **kwargs):
+                client = real_sts(*args, **kwargs)
+                service = FakeSts(client)
+                service.activate()
+                self.services.append(service)
+                return client
+
+            monkeypatch.setattr(self.module, "sts_client", fake_sts)
         monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
 
     def __call__(self, options, check_mode=False):
@@ -214,7 +253,22 @@ MANY_IDS = ["4242", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17
 OTHER_CONNECTOR = "123456789012345678901"
 MANY_CONNECTORS = [f"{n:021d}" for n in range(1, 12)]
 
+EAST = {"regions": ["us-east-1"]}
+ROLE = "arn:aws:iam::222222222222:role/ChimeAudit"
+INVENTORY_DEST = os.path.join(tempfile.gettempdir(), f"chime-module-interfaces-{os.getpid()}")
+
 TASKS = {
+    "chime_proxy_inventory": {
+        "regions": {"regions": ["us-east-1", "us-west-2"]},
+        "accounts": {**EAST, "accounts": [{"role_arn": ROLE, "external_id": "audit-1"}]},
+        "dest": {**EAST, "dest": INVENTORY_DEST},
+        "mask_phone_numbers": {**EAST, "return_sessions": True, "mask_phone_numbers": False},
+        "return_sessions": {**EAST, "return_sessions": True},
+        "max_regions": {"regions": ["us-east-1", "us-west-2", "eu-west-1"], "max_regions": 2},
+        "allow_partial": {**EAST, "allow_partial": True},
+        "region_endpoint_urls": {**EAST, "region_endpoint_urls": {"us-east-1": "http://127.0.0.1:1"}},
+        "max_concurrency": {**EAST, "max_concurrency": 4},
+    },
     "chime_proxy_session": {
         "voice_connector_id": CREATE,
         "state": {**UPDATE, "state": "present"},
@@ -273,6 +327,13 @@ DEFAULT_NOT_SEEN_HERE = {
     # The number of requests in flight at once: test_chime_proxy_session_info_options counts them with a gate
     # (test_max_concurrency_defaults_to_ten_requests_in_flight); leaving it out must still equal 10 here.
     "max_concurrency",
+    # chime_proxy_inventory: how many accounts and regions are gathered at once, which endpoint a region's requests
+    # go to, and whether a skipped region fails the task: test_chime_proxy_inventory counts the regions in flight,
+    # records each client's endpoint and skips regions (test_requests_in_flight_are_bounded_...,
+    # test_region_endpoint_urls_route_one_region, test_an_unreachable_account_is_skipped_...).
+    "max_regions",
+    "region_endpoint_urls",
+    "allow_partial",
 }
 WRONG_KIND = {"int": "many", "bool": "perhaps", "list": {"not": "a list"}, "dict": "not a dict"}
 CONVERTED = ("int", "bool", "list", "dict")
@@ -291,6 +352,8 @@ def converted(spec, value):
         return ["yes" if value else "no"]
     if kind == "dict":
         return [", ".join(f"{k}={v}" for k, v in value.items())]
+    if kind == "list" and spec.get("elements") == "dict":
+        return []  # a list of dicts has no string form
     if kind == "list":
         forms = [",".join(value)]
         if spec.get("elements") == "str" and any(item.isdigit() for item in value):
@@ -422,13 +485,14 @@ def test_the_result_shows_the_documented_default(task_of, name, option):
     assert task.invocation["module_args"][option] == spec["default"]
 
 
-@pytest.mark.parametrize("name, option", cases(lambda s: s.get("suboptions")))
+def required_suboptions(spec):
+    return [sub for sub, sub_spec in (spec.get("suboptions") or {}).items() if sub_spec.get("required")]
+
+
+@pytest.mark.parametrize("name, option", cases(required_suboptions))
 def test_a_required_suboption_left_out_fails_naming_it(task_of, name, option):
     task = task_of(name)
-    spec = documented_options(name)[option]
-    required = [sub for sub, sub_spec in spec["suboptions"].items() if sub_spec.get("required")]
-    assert required, "every documented suboption is required here; a test for optional ones is still to write"
-    for sub in required:
+    for sub in required_suboptions(documented_options(name)[option]):
         options = task_for(name, option)
         del options[option][sub]
         observed = task(options)
@@ -484,5 +548,6 @@ def test_every_module_runs_in_check_mode_without_writing(task_of, name):
     for option in TASKS[name]:
         sent, result = task(task_for(name, option), check_mode=True)
         assert not result.get("failed") and not result.get("skipped"), result
-        written = [r for r in sent if not re.match(r'\["(Get|List)', r)]
+        # AssumeRole only obtains credentials to read with.
+        written = [r for r in sent if not re.match(r'\["(Get|List|AssumeRole)', r)]
         assert written == [], "check mode sends no write"

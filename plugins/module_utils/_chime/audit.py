@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The organisation-wide proxy inventory: every account and region at once, each with its own client.
+
+First every account is reached (a role assumed, or a profile's or the own credentials' caller identity), then every
+account and region is gathered, at most max_regions of them at once, each with at most max_concurrency requests in
+flight (AWS's rate limits are per account and region). An account or region that cannot be read is skipped with its
+reason and never stops the others; the caller decides whether a partial inventory fails the task.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+from .accounts import Account
+from .accounts import AccountReacher
+from .accounts import AccountSpec
+from .concurrency import run_concurrently
+from .errors import AnsibleChimeError
+from .inventory import RegionReport
+from .inventory import gather_region
+
+
+@dataclass
+class AuditResult:
+    """What was read: the accounts reached (in the order asked for), the regions read of each, what was skipped."""
+
+    accounts: List[Account] = field(default_factory=list)
+    order: List[Tuple[str, List[str]]] = field(default_factory=list)
+    summaries: Dict[Tuple[str, str], Dict[str, Any]] = field(default_factory=dict)
+    skipped: List[Dict[str, Any]] = field(default_factory=list)
+    repeated: List[str] = field(default_factory=list)
+    sessions: Optional[List[Dict[str, Any]]] = None
+
+
+def skipped_entry(spec: AccountSpec, account_id: Optional[str], region: Optional[str], reason: str) -> Dict[str, Any]:
+    """One item of skipped: which account (its id when known, and how it was reached), which region, and why."""
+    return {"account_id": account_id, "account": spec.label, "region": region, "reason": reason}
+
+
+def audit(
+    reacher: AccountReacher,
+    specs: List[AccountSpec],
+    regions: List[str],
+    endpoint_url_for: Callable[[str], Optional[str]],
+    statuses: List[str],
+    max_concurrency: int,
+    max_regions: int,
+    mask: bool,
+    keep_sessions: bool,
+    keep_report: Callable[[RegionReport], None],
+) -> AuditResult:
+    """Gather every account and region; keep_report(report) takes each region's part as soon as it is read."""
+    result = AuditResult(sessions=[] if keep_sessions else None)
+
+    def reach(spec: AccountSpec) -> Any:
+        try:
+            return reacher.reach(spec)
+        except AnsibleChimeError as e:
+            return e
+
+    seen: Dict[str, AccountSpec] = {}
+    for spec, reached in zip(specs, run_concurrently(reach, specs, max_regions)):
+        if isinstance(reached, AnsibleChimeError):
+            result.skipped.append(skipped_entry(spec, spec.known_account_id, None, reached.message))
+        elif reached.account_id in seen:
+            result.repeated.append(
+                f"{spec.label} reaches account {reached.account_id}, as {seen[reached.account_id].label} does:"
+                " the account is read once"
+            )
+        else:
+            seen[reached.account_id] = spec
+            result.accounts.append(reached)
+
+    def gather(unit: Tuple[Account, str]) -> Any:
+        account, region = unit
+        try:
+            client = reacher.chime_client(account, region, endpoint_url_for(region))
+            report = gather_region(client, account.account_id, region, statuses, max_concurrency, mask, keep_sessions)
+        except AnsibleChimeError as e:
+            return e
+        keep_report(report)
+        return report.summary, report.sessions
+
+    units = [(account, region) for account in result.accounts for region in regions]
+    outcomes = run_concurrently(gather, units, max_regions)
+    read: Dict[str, List[str]] = {account.account_id: [] for account in result.accounts}
+    for (account, region), outcome in zip(units, outcomes):
+        if isinstance(outcome, AnsibleChimeError):
+            result.skipped.append(skipped_entry(account.spec, account.account_id, region, outcome.message))
+            continue
+        summary, sessions = outcome
+        result.summaries[(account.account_id, region)] = summary
+        read[account.account_id].append(region)
+        if result.sessions is not None:
+            result.sessions.extend(sessions or [])
+    result.order = [(account.account_id, read[account.account_id]) for account in result.accounts]
+    return result
+
+
+def summarize(result: AuditResult, statuses: List[str]) -> Dict[str, Any]:
+    """The inventory's totals: sessions by status, account and region; connectors, with proxy, and numbers."""
+    by_status = {status: 0 for status in statuses}
+    by_account: Dict[str, int] = {account_id: 0 for account_id, _regions in result.order}
+    by_region: Dict[str, int] = {}
+    totals = {"voice_connectors_scanned": 0, "voice_connectors_with_proxy": 0, "phone_numbers": 0}
+    for (account_id, region), summary in result.summaries.items():
+        for status, count in summary["by_status"].items():
+            by_status[status] = by_status.get(status, 0) + count
+        by_account[account_id] += summary["total"]
+        by_region[region] = by_region.get(region, 0) + summary["total"]
+        for key in totals:
+            totals[key] += summary[key]
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_account": by_account,
+        "by_region": by_region,
+        **totals,
+        "accounts_scanned": len(result.order),
+        "regions_scanned": len(result.summaries),
+    }

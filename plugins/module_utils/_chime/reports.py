@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the telephony.chime project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The proxy inventory's files: proxy_inventory.json, proxy_sessions.csv and proxy_numbers.csv.
+
+Each account and region's part goes to a scratch directory as soon as the region is gathered (regions finish in
+any order), so that memory holds the regions in flight, not the whole organisation. At the end the three files are
+written in the order of the accounts and regions asked for, each into a temporary file beside its destination, and
+moved into place (AnsibleModule.atomic_move) only when its content differs from the file already there: a rerun
+over unchanged data changes nothing. A file is never half-written.
+
+proxy_inventory.json is one JSON document with one connector or session per line (compact JSON, Python's C encoder:
+readable with any JSON parser, and line by line with grep).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from typing import IO
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+from .inventory import NUMBER_COLUMNS
+from .inventory import SESSION_COLUMNS
+from .inventory import RegionReport
+from .inventory import csv_text
+
+JSON_FILE = "proxy_inventory.json"
+SESSIONS_FILE = "proxy_sessions.csv"
+NUMBERS_FILE = "proxy_numbers.csv"
+FILES = (JSON_FILE, SESSIONS_FILE, NUMBERS_FILE)
+# The default mode of the files: they hold phone numbers (masked or not) and account ids.
+DEFAULT_MODE = "0600"
+CHUNK = 1 << 20
+
+
+class Scratch:
+    """Each gathered region's text, on disk under a scratch directory, until the files are assembled."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.parts: Dict[Tuple[str, str], Tuple[Dict[str, Any], str]] = {}
+        self.lock = threading.Lock()
+
+    def add(self, report: RegionReport) -> None:
+        """Spill a region's text to disk and keep only its summary (thread-safe: one file per region)."""
+        fd, path = tempfile.mkstemp(dir=self.directory, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            json.dump(
+                {
+                    "voice_connectors": report.voice_connectors,
+                    "sessions_json": report.sessions_json,
+                    "sessions_csv": "".join(report.sessions_csv),
+                    "numbers_csv": "".join(report.numbers_csv),
+                },
+                out,
+            )
+        with self.lock:
+            self.parts[(report.account_id, report.region)] = (report.summary, path)
+
+    def read(self, key: Tuple[str, str]) -> Dict[str, Any]:
+        with open(self.parts[key][1], encoding="utf-8") as part:
+            return json.load(part)
+
+
+def _json_items(out: IO[str], lines: List[str], indent: str) -> None:
+    """A JSON array's items, one a line."""
+    out.write("[")
+    for index, line in enumerate(lines):
+        out.write(("," if index else "") + "\n" + indent + line)
+    out.write("\n" + indent[:-2] + "]" if lines else "]")
+
+
+def write_json(
+    out: IO[str],
+    scratch: Scratch,
+    order: List[Tuple[str, List[str]]],
+    tail: Dict[str, Any],
+) -> None:
+    """proxy_inventory.json: accounts -> id -> regions -> region -> voice_connectors, proxy_sessions, summary; then
+    the tail's keys (skipped, summary, phone_numbers_masked). order: each account id with its regions gathered."""
+    out.write('{"accounts": {')
+    for a_index, (account_id, regions) in enumerate(order):
+        out.write(("," if a_index else "") + f"\n  {json.dumps(account_id)}: " + '{"regions": {')
+        for r_index, region in enumerate(regions):
+            summary, _path = scratch.parts[(account_id, region)]
+            part = scratch.read((account_id, region))
+            out.write(("," if r_index else "") + f"\n    {json.dumps(region)}: " + '{\n      "voice_connectors": ')
+            _json_items(out, part["voice_connectors"], " " * 8)
+            out.write(',\n      "proxy_sessions": ')
+            _json_items(out, part["sessions_json"], " " * 8)
+            out.write(f',\n      "summary": {json.dumps(summary)}\n    ' + "}")
+        out.write("\n  }}" if regions else "}}")
+    out.write("\n}" if order else "}")
+    for key, value in tail.items():
+        out.write(f",\n{json.dumps(key)}: {json.dumps(value)}")
+    out.write("\n}\n")
+
+
+def write_csv(out: IO[str], scratch: Scratch, order: List[Tuple[str, List[str]]], columns: List[str], key: str) -> None:
+    out.write(csv_text([columns]))
+    for account_id, regions in order:
+        for region in regions:
+            out.write(scratch.read((account_id, region))[key])
+
+
+def _sha1(path: str) -> Optional[str]:
+    if not os.path.isfile(path):
+        return None
+    digest = hashlib.sha1()
+    with open(path, "rb") as existing:
+        for chunk in iter(lambda: existing.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_reports(
+    module: Any,
+    dest: Optional[str],
+    scratch: Scratch,
+    order: List[Tuple[str, List[str]]],
+    tail: Dict[str, Any],
+) -> Tuple[Dict[str, str], bool]:
+    """Write (in check mode: only compare) the three files; their paths by name, and whether any changed.
+
+    A file is moved into place only when its content differs from the one there; then (and for an unchanged one)
+    mode, owner and group are set as asked (add_file_common_args; mode 0600 by default).
+    """
+    files = {name: os.path.join(dest, name) for name in FILES}
+    staging = scratch.directory if module.check_mode else dest
+    changed = False
+    for name, path in files.items():
+        fd, staged = tempfile.mkstemp(dir=staging, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                if name == JSON_FILE:
+                    write_json(out, scratch, order, tail)
+                else:
+                    columns, key = (
+                        (SESSION_COLUMNS, "sessions_csv") if name == SESSIONS_FILE else (NUMBER_COLUMNS, "numbers_csv")
+                    )
+                    write_csv(out, scratch, order, columns, key)
+            exists = os.path.exists(path)
+            file_changed = _sha1(staged) != _sha1(path)
+            if file_changed and not module.check_mode:
+                if not exists:
+                    # atomic_move gives a new file the umask's mode before the mode below is set: a file of phone
+                    # numbers is never readable by others, not even for that moment.
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                module.atomic_move(staged, path)
+                exists = True
+            changed = changed or file_changed
+            if exists:
+                file_args = module.load_file_common_arguments(module.params, path=path)
+                if file_args.get("mode") is None:
+                    file_args["mode"] = DEFAULT_MODE
+                changed = module.set_fs_attributes_if_different(file_args, changed)
+        finally:
+            if os.path.exists(staged):
+                os.remove(staged)
+    return files, changed
+
+
+def scratch_directory(module: Any, dest: Optional[str]) -> str:
+    """Where the regions' parts wait: beside the files (same file system) or, in check mode, the module's tmpdir."""
+    base = module.tmpdir if module.check_mode or dest is None else dest
+    return tempfile.mkdtemp(dir=base, prefix=".proxy_inventory.")
+
+
+def remove_scratch(directory: str) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
