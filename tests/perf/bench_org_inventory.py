@@ -131,7 +131,7 @@ def main(argv=None) -> int:
                 stats = endpoint.call("GET", "stats")
                 requests[name] = (stats["total"], stats["max_in_flight"])
                 with open(dest / "proxy_sessions.csv", newline="", encoding="utf-8") as f:
-                    rows = sum(1 for _ in csv.reader(f)) - (1 if name == "module" else 0)
+                    rows = sum(1 for _row in csv.reader(f)) - (1 if name == "module" else 0)
                 base.check(rows == total, f"{name}: {rows} session rows, not {total}")
                 with open(dest / "proxy_inventory.json", encoding="utf-8") as f:
                     json.load(f)

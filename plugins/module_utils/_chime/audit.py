@@ -41,6 +41,15 @@ class AuditResult:
     sessions: Optional[List[Dict[str, Any]]] = None
 
 
+def reason_of(error: AnsibleChimeError) -> str:
+    """Why an account or region could not be read: the helpers' message, then AWS's own code and message."""
+    response = getattr(error.exception, "response", None) or {}
+    aws = response.get("Error", {})
+    if aws.get("Code") and aws.get("Message") and aws["Message"] not in error.message:
+        return f"{error.message}: {aws['Code']}: {aws['Message']}"
+    return error.message
+
+
 def skipped_entry(spec: AccountSpec, account_id: Optional[str], region: Optional[str], reason: str) -> Dict[str, Any]:
     """One item of skipped: which account (its id when known, and how it was reached), which region, and why."""
     return {"account_id": account_id, "account": spec.label, "region": region, "reason": reason}
@@ -70,7 +79,7 @@ def audit(
     seen: Dict[str, AccountSpec] = {}
     for spec, reached in zip(specs, run_concurrently(reach, specs, max_regions)):
         if isinstance(reached, AnsibleChimeError):
-            result.skipped.append(skipped_entry(spec, spec.known_account_id, None, reached.message))
+            result.skipped.append(skipped_entry(spec, spec.known_account_id, None, reason_of(reached)))
         elif reached.account_id in seen:
             result.repeated.append(
                 f"{spec.label} reaches account {reached.account_id}, as {seen[reached.account_id].label} does:"
@@ -95,7 +104,7 @@ def audit(
     read: Dict[str, List[str]] = {account.account_id: [] for account in result.accounts}
     for (account, region), outcome in zip(units, outcomes):
         if isinstance(outcome, AnsibleChimeError):
-            result.skipped.append(skipped_entry(account.spec, account.account_id, region, outcome.message))
+            result.skipped.append(skipped_entry(account.spec, account.account_id, region, reason_of(outcome)))
             continue
         summary, sessions = outcome
         result.summaries[(account.account_id, region)] = summary

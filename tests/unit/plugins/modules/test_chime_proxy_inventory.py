@@ -335,14 +335,14 @@ def chime_proxy_inventory_columns(kind):
 
 def test_requests_one_listing_per_region_and_three_per_connector(run, dest):
     run(regions=TWO_REGIONS, dest=dest)
-    east = sorted(op for op, _ in run.sent(OWN, "us-east-1"))
+    east = sorted(op for op, _params in run.sent(OWN, "us-east-1"))
     assert east == sorted(
         ["ListVoiceConnectors"] + ["GetVoiceConnectorProxy", "ListPhoneNumbers", "ListProxySessions"] * 2
     )
     west = [(op, p.get("NextToken")) for op, p in run.sent(OWN, "us-west-2") if op == "ListProxySessions"]
     assert west == [("ListProxySessions", None), ("ListProxySessions", "100"), ("ListProxySessions", "200")]
     assert len(run.sent()) == 7 + 6
-    assert [name for name, _ in run.sts_sent] == ["GetCallerIdentity"]
+    assert [name for name, _params in run.sts_sent] == ["GetCallerIdentity"]
 
 
 def test_a_rerun_over_the_same_data_changes_nothing(run, dest):
@@ -461,7 +461,7 @@ def test_a_profile_per_account(run, monkeypatch, tmp_path):
     result = run(regions=["us-east-1"], accounts=[{"profile": "telephony-second"}])
     assert result["accounts"] == [{"account_id": SECOND, "account": "profile telephony-second"}]
     assert result["summary"]["by_account"] == {SECOND: 3}
-    assert [name for name, _ in run.sts_sent] == ["GetCallerIdentity"]
+    assert [name for name, _params in run.sts_sent] == ["GetCallerIdentity"]
 
 
 def test_the_same_account_twice_is_read_once_with_a_warning(run):
