@@ -34,11 +34,21 @@ bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 # chime_proxy_session_info task, 200 proxy configurations in one chime_voice_connector_info task, each against
 # Ansible's own cost for the same result, a boto3 loop and an AWS CLI script. About 6 minutes at full size (the
 # AWS CLI script alone starts 252 processes); BENCH_INVENTORY_ARGS=--smoke checks it in about 35 s.
+# Then the organisation-wide inventory of issue 16 (tests/perf/bench_org_inventory.py): 10 regions x 20 connectors
+# x 500 sessions in one chime_proxy_inventory task against the boto3 script of tests/perf/peer_inventory_boto3.py.
+# BENCH_ORG_ARGS passes its own options (--runs N, --max-regions N).
 BENCH_INVENTORY_ARGS ?=
-.PHONY: bench-inventory
+BENCH_ORG_ARGS ?=
+.PHONY: bench-inventory bench-org-inventory
 bench-inventory: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
 		--tree $(call TREE,$(PERF_PY)) --awscli $(AWSCLI_VENV)/bin/aws $(BENCH_INVENTORY_ARGS)
+	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
+		--tree $(call TREE,$(PERF_PY)) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ARGS)
+
+bench-org-inventory: tree-$(PERF_PY)
+	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
+		--tree $(call TREE,$(PERF_PY)) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ARGS)
 
 # Each failure class of the retry layer against the local endpoint (tests/perf/failure_classes.py): retried or
 # not, the requests the endpoint saw, the seconds it took. About a minute; fails when a request count is off.

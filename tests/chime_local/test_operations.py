@@ -38,6 +38,11 @@ IMPLEMENTED = [
     "DeleteProxySession",
     "GetPhoneNumber",
     "ListPhoneNumbers",
+    "AssociatePhoneNumbersWithVoiceConnector",
+    "DisassociatePhoneNumbersFromVoiceConnector",
+    "DeletePhoneNumber",
+    "BatchDeletePhoneNumber",
+    "RestorePhoneNumber",
 ]
 
 

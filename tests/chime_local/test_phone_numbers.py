@@ -116,3 +116,115 @@ def test_filter_by_sip_rule_and_seeded_members(control: Control, client: Any) ->
 def test_bad_phone_number_seeds_are_refused(control: Control, seed: dict[str, Any], message: str) -> None:
     status, payload = control.call("POST", "seed", seed)
     assert status == 400 and message in payload["error"], payload
+
+
+# --- releasing numbers (issue 17): associate, disassociate, delete into the 7-day queue, restore -----------------
+
+EAST_PROXY = "eastproxyconnector0001"
+EAST_PLAIN = "eastplainconnector0002"
+FREE_NUMBER = "+12065550188"  # seeds/demo.yml: in us-east-1, not associated
+
+
+def _number(client: Any, number: str) -> dict[str, Any]:
+    return client.get_phone_number(PhoneNumberId=number)["PhoneNumber"]
+
+
+def test_associate_and_disassociate_answer_per_number(make_client: Any) -> None:
+    east = make_client(region_name="us-east-1")
+    answer = east.associate_phone_numbers_with_voice_connector(
+        VoiceConnectorId=EAST_PLAIN, E164PhoneNumbers=[FREE_NUMBER, "+15555550100", "13125550150"]
+    )
+    assert answer["PhoneNumberErrors"] == [
+        {
+            "PhoneNumberId": "+15555550100",
+            "ErrorCode": "NotFound",
+            "ErrorMessage": "Phone number +15555550100 not found.",
+        },
+        {
+            "PhoneNumberId": "13125550150",
+            "ErrorCode": "Conflict",
+            "ErrorMessage": f"Phone number 13125550150 is associated with voice connector {EAST_PROXY}.",
+        },
+    ]
+    number = _number(east, FREE_NUMBER)
+    assert number["Status"] == "Assigned" and number["ProductType"] == "VoiceConnector"
+    assert [(a["Name"], a["Value"]) for a in number["Associations"]] == [("VoiceConnectorId", EAST_PLAIN)]
+    assert FREE_NUMBER in _numbers(east, FilterName="VoiceConnectorId", FilterValue=EAST_PLAIN)
+    forced = east.associate_phone_numbers_with_voice_connector(
+        VoiceConnectorId=EAST_PLAIN, E164PhoneNumbers=["+13125550150"], ForceAssociate=True
+    )
+    assert forced["PhoneNumberErrors"] == []
+    assert _numbers(east, FilterName="VoiceConnectorId", FilterValue=EAST_PROXY) == ["+13125550151"]
+    gone = east.disassociate_phone_numbers_from_voice_connector(
+        VoiceConnectorId=EAST_PLAIN, E164PhoneNumbers=[FREE_NUMBER, "+13125550151"]
+    )
+    assert gone["PhoneNumberErrors"] == [
+        {
+            "PhoneNumberId": "+13125550151",
+            "ErrorCode": "BadRequest",
+            "ErrorMessage": f"Phone number +13125550151 is not associated with voice connector {EAST_PLAIN}.",
+        }
+    ]
+    assert _number(east, FREE_NUMBER)["Status"] == "Unassigned" and _number(east, FREE_NUMBER)["Associations"] == []
+
+
+def test_associate_with_a_connector_that_does_not_exist(client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId="nosuchconnector0000001", E164PhoneNumbers=[FREE_NUMBER]
+        )
+    assert excinfo.value.response["Error"]["Code"] == "NotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        client.disassociate_phone_numbers_from_voice_connector(
+            VoiceConnectorId="nosuchconnector0000001", E164PhoneNumbers=[FREE_NUMBER]
+        )
+    assert excinfo.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_a_deleted_number_waits_7_days_in_the_queue_then_leaves(control: Control, client: Any) -> None:
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    queued = _number(client, FREE_NUMBER)
+    assert queued["Status"] == "DeleteInProgress" and "DeletionTimestamp" in queued
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)  # already queued: its 7 days do not start again
+    assert _number(client, FREE_NUMBER)["DeletionTimestamp"] == queued["DeletionTimestamp"]
+    refused = client.associate_phone_numbers_with_voice_connector(
+        VoiceConnectorId=EAST_PLAIN, E164PhoneNumbers=[FREE_NUMBER]
+    )
+    assert refused["PhoneNumberErrors"][0]["ErrorCode"] == "Conflict"
+    control.ok("POST", "clock", {"advance_seconds": 7 * 86400 - 60})
+    assert _number(client, FREE_NUMBER)["Status"] == "DeleteInProgress"
+    control.ok("POST", "clock", {"advance_seconds": 60})
+    with pytest.raises(ClientError) as excinfo:
+        _number(client, FREE_NUMBER)
+    assert excinfo.value.response["Error"]["Code"] == "NotFoundException"
+    assert FREE_NUMBER not in _numbers(client)
+
+
+def test_restore_brings_a_queued_number_back(client: Any) -> None:
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    restored = client.restore_phone_number(PhoneNumberId=FREE_NUMBER)["PhoneNumber"]
+    assert restored["Status"] == "Unassigned" and "DeletionTimestamp" not in restored
+    with pytest.raises(ClientError) as excinfo:
+        client.restore_phone_number(PhoneNumberId=FREE_NUMBER)
+    assert excinfo.value.response["Error"]["Code"] == "BadRequestException"
+    assert "is not in the deletion queue" in excinfo.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as excinfo:
+        client.restore_phone_number(PhoneNumberId="+15555550100")
+    assert excinfo.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_an_associated_number_is_not_deleted(client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.delete_phone_number(PhoneNumberId="+13125550150")
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "BadRequestException"
+    assert error["Message"] == (
+        f"Phone number +13125550150 is associated with voice connector {EAST_PROXY}; disassociate it first."
+    )
+    answer = client.batch_delete_phone_number(PhoneNumberIds=["+13125550150", FREE_NUMBER, "+15555550100"])
+    assert [(e["PhoneNumberId"], e["ErrorCode"]) for e in answer["PhoneNumberErrors"]] == [
+        ("+13125550150", "PhoneNumberAssociationsExist"),
+        ("+15555550100", "NotFound"),
+    ]
+    assert _number(client, FREE_NUMBER)["Status"] == "DeleteInProgress"
+    assert _number(client, "+13125550150")["Status"] == "Assigned"

@@ -81,6 +81,15 @@ BASELINES: dict[str, dict[str, Any]] = {
         "MaxResults": 10,
         "NextToken": "token",
     },
+    "AssociatePhoneNumbersWithVoiceConnector": {
+        "VoiceConnectorId": CONNECTOR,
+        "E164PhoneNumbers": ["+12065550100"],
+        "ForceAssociate": False,
+    },
+    "DisassociatePhoneNumbersFromVoiceConnector": {"VoiceConnectorId": CONNECTOR, "E164PhoneNumbers": ["+12065550100"]},
+    "DeletePhoneNumber": {"PhoneNumberId": "+12065550100"},
+    "BatchDeletePhoneNumber": {"PhoneNumberIds": ["+12065550100"]},
+    "RestorePhoneNumber": {"PhoneNumberId": "+12065550100"},
 }
 DELETE = object()
 PATTERN_CANDIDATES = ["not valid!", "x", " ", "", "-"]

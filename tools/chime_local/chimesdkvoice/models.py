@@ -37,6 +37,10 @@ from .exceptions import ConflictException
 from .exceptions import NotFoundException
 
 DEFAULT_MAX_RESULTS = 100
+# DeletePhoneNumber's documentation: deleted numbers "remain in the Deletion queue for 7 days before they are deleted
+# permanently". The queue runs on the backend's clock (clock.now()).
+DELETION_QUEUE = timedelta(days=7)
+DELETE_IN_PROGRESS = "DeleteInProgress"
 ACTIVE_STATUSES = ("Open", "InProgress")
 
 # Country calling codes for the proxy number pools.  Unknown countries fall back to +1.
@@ -268,6 +272,11 @@ class ProxySession:
             "GeoMatchLevel": self.geo_match_level,
             "GeoMatchParams": dict(self.geo_match_params) if self.geo_match_params is not None else None,
         }
+
+
+def _number_error(phone_number_id: str, code: str, message: str) -> dict[str, str]:
+    """One item of PhoneNumberErrors (the model's PhoneNumberError shape)."""
+    return {"PhoneNumberId": phone_number_id, "ErrorCode": code, "ErrorMessage": message}
 
 
 class PhoneNumber(BaseModel):
@@ -689,12 +698,124 @@ class ChimeSDKVoiceBackend(BaseBackend):
         with self.lock:
             self.phone_numbers[number.phone_number_id] = number
 
+    def _purge_deleted_numbers(self) -> None:
+        """Numbers whose 7 days in the deletion queue have passed leave the account for good (under the lock)."""
+        now = clock.now()
+        for phone_number_id, number in list(self.phone_numbers.items()):
+            deleted = number.members.get("DeletionTimestamp")
+            if number.members.get("Status") == DELETE_IN_PROGRESS and deleted and deleted + DELETION_QUEUE <= now:
+                del self.phone_numbers[phone_number_id]
+
+    def _number(self, phone_number_id: str) -> PhoneNumber:
+        self._purge_deleted_numbers()
+        try:
+            return self.phone_numbers[phone_number_id]
+        except KeyError:
+            raise NotFoundException(f"Phone number {phone_number_id} not found.") from None
+
     def get_phone_number(self, phone_number_id: str) -> PhoneNumber:
         with self.lock:
-            try:
-                return self.phone_numbers[phone_number_id]
-            except KeyError:
-                raise NotFoundException(f"Phone number {phone_number_id} not found.") from None
+            return self._number(phone_number_id)
+
+    @staticmethod
+    def _e164(number: str) -> str:
+        """The model's E164PhoneNumber pattern allows the number without its "+"; ids are stored with it."""
+        return number if number.startswith("+") else f"+{number}"
+
+    @staticmethod
+    def _connector_of(number: PhoneNumber) -> str | None:
+        for association in number.members.get("Associations") or []:
+            if association.get("Name") == "VoiceConnectorId":
+                return str(association.get("Value"))
+        return None
+
+    def associate_phone_numbers(
+        self, voice_connector_id: str, e164_numbers: list[str], force: bool = False
+    ) -> list[dict[str, str]]:
+        """Associate each number with the connector; the PhoneNumberErrors of those that could not be."""
+        errors = []
+        with self.lock:
+            self._connector(voice_connector_id)
+            self._purge_deleted_numbers()
+            now = clock.now()
+            for e164 in e164_numbers:
+                number = self.phone_numbers.get(self._e164(e164))
+                other = self._connector_of(number) if number else None
+                if number is None:
+                    errors.append(_number_error(e164, "NotFound", f"Phone number {e164} not found."))
+                elif number.members.get("Status") == DELETE_IN_PROGRESS:
+                    errors.append(_number_error(e164, "Conflict", f"Phone number {e164} is in the deletion queue."))
+                elif other not in (None, voice_connector_id) and not force:
+                    message = f"Phone number {e164} is associated with voice connector {other}."
+                    errors.append(_number_error(e164, "Conflict", message))
+                elif other != voice_connector_id:
+                    association = {"Value": voice_connector_id, "Name": "VoiceConnectorId", "AssociatedTimestamp": now}
+                    number.members.update(
+                        Associations=[association],
+                        Status="Assigned",
+                        ProductType="VoiceConnector",
+                        UpdatedTimestamp=now,
+                    )
+        return errors
+
+    def disassociate_phone_numbers(self, voice_connector_id: str, e164_numbers: list[str]) -> list[dict[str, str]]:
+        """Take each number off the connector; the PhoneNumberErrors of those that could not be."""
+        errors = []
+        with self.lock:
+            self._connector(voice_connector_id)
+            self._purge_deleted_numbers()
+            for e164 in e164_numbers:
+                number = self.phone_numbers.get(self._e164(e164))
+                if number is None:
+                    errors.append(_number_error(e164, "NotFound", f"Phone number {e164} not found."))
+                elif self._connector_of(number) != voice_connector_id:
+                    message = f"Phone number {e164} is not associated with voice connector {voice_connector_id}."
+                    errors.append(_number_error(e164, "BadRequest", message))
+                else:
+                    number.members.update(Associations=[], Status="Unassigned", UpdatedTimestamp=clock.now())
+        return errors
+
+    def _queue_for_deletion(self, number: PhoneNumber) -> None:
+        if number.members.get("Status") == DELETE_IN_PROGRESS:
+            return  # already queued: its 7 days run from the first delete
+        now = clock.now()
+        number.members.update(Status=DELETE_IN_PROGRESS, DeletionTimestamp=now, UpdatedTimestamp=now)
+
+    def delete_phone_number(self, phone_number_id: str) -> None:
+        with self.lock:
+            number = self._number(phone_number_id)
+            other = self._connector_of(number)
+            if other is not None:
+                raise BadRequestException(
+                    f"Phone number {phone_number_id} is associated with voice connector {other}; disassociate it first."
+                )
+            self._queue_for_deletion(number)
+
+    def batch_delete_phone_numbers(self, phone_number_ids: list[str]) -> list[dict[str, str]]:
+        errors = []
+        with self.lock:
+            self._purge_deleted_numbers()
+            for phone_number_id in phone_number_ids:
+                number = self.phone_numbers.get(phone_number_id)
+                if number is None:
+                    errors.append(
+                        _number_error(phone_number_id, "NotFound", f"Phone number {phone_number_id} not found.")
+                    )
+                elif self._connector_of(number) is not None:
+                    message = f"Phone number {phone_number_id} is associated with voice connector {self._connector_of(number)}."
+                    errors.append(_number_error(phone_number_id, "PhoneNumberAssociationsExist", message))
+                else:
+                    self._queue_for_deletion(number)
+        return errors
+
+    def restore_phone_number(self, phone_number_id: str) -> PhoneNumber:
+        with self.lock:
+            number = self._number(phone_number_id)
+            if number.members.get("Status") != DELETE_IN_PROGRESS:
+                raise BadRequestException(f"Phone number {phone_number_id} is not in the deletion queue.")
+            number.members.pop("DeletionTimestamp", None)
+            number.members.update(Status="Unassigned", UpdatedTimestamp=clock.now())
+            return number
 
     def list_phone_numbers(
         self,
@@ -736,6 +857,7 @@ class ChimeSDKVoiceBackend(BaseBackend):
             )
 
         with self.lock:
+            self._purge_deleted_numbers()
             by_key = {n.page_key: n for n in self.phone_numbers.values()}
             return self._page(sorted(by_key), by_key, next_token, max_results or DEFAULT_MAX_RESULTS, keep)
 

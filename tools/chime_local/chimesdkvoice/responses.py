@@ -570,3 +570,29 @@ class ChimeSDKVoiceResponse(BaseResponse):
             max_results=self._get_param("MaxResults"),
         )
         return ActionResult({"PhoneNumbers": [n.to_dict() for n in numbers], "NextToken": token})
+
+    def associate_phone_numbers_with_voice_connector(self) -> ActionResult:
+        errors = self.chimesdkvoice_backend.associate_phone_numbers(
+            self._get_param("VoiceConnectorId"),
+            self._get_param("E164PhoneNumbers") or [],
+            bool(self._get_param("ForceAssociate")),
+        )
+        return ActionResult({"PhoneNumberErrors": errors})
+
+    def disassociate_phone_numbers_from_voice_connector(self) -> ActionResult:
+        errors = self.chimesdkvoice_backend.disassociate_phone_numbers(
+            self._get_param("VoiceConnectorId"), self._get_param("E164PhoneNumbers") or []
+        )
+        return ActionResult({"PhoneNumberErrors": errors})
+
+    def delete_phone_number(self) -> ActionResult:
+        self.chimesdkvoice_backend.delete_phone_number(self._get_param("PhoneNumberId"))
+        return EmptyResult()
+
+    def batch_delete_phone_number(self) -> ActionResult:
+        errors = self.chimesdkvoice_backend.batch_delete_phone_numbers(self._get_param("PhoneNumberIds"))
+        return ActionResult({"PhoneNumberErrors": errors})
+
+    def restore_phone_number(self) -> ActionResult:
+        number = self.chimesdkvoice_backend.restore_phone_number(self._get_param("PhoneNumberId"))
+        return ActionResult({"PhoneNumber": number.to_dict()})
