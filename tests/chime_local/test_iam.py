@@ -122,3 +122,15 @@ def test_unknown_keys_and_the_admin(iam_server: str) -> None:
 def test_admin_endpoint_is_off_without_enforcement(control: Control) -> None:
     status, payload = control.call("GET", "iam/admin")
     assert status == 404 and "--enforce-iam" in payload["error"]
+
+
+def test_a_path_with_an_encoded_plus_is_signed_as_sent(iam_server: str) -> None:
+    """GetPhoneNumber's id is an E.164 number: botocore sends "/phone-numbers/%2B12065550188". The server must check
+    the signature over the path as sent, not as decoded (it once answered InvalidSignatureException)."""
+    principal = iam.create_principal(iam_server, "number-reader", iam.chime_policy("GetPhoneNumber"))
+    client = _client(iam_server, principal)
+    assert client.get_phone_number(PhoneNumberId="+12065550188")["PhoneNumber"]["E164PhoneNumber"] == "+12065550188"
+    assert (
+        _denied(lambda: client.delete_phone_number(PhoneNumberId="+12065550188"))["Error"]["Code"]
+        == "ForbiddenException"
+    )

@@ -88,6 +88,11 @@ class EndpointApp:
         return host.startswith(ENDPOINT_PREFIX) or backend_api.is_service_path(environ.get("PATH_INFO", "/"))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        # moto reads the path as the client sent it (before percent-decoding) from RAW_URI, which gunicorn and
+        # werkzeug's server set; cheroot gives it as REQUEST_URI. Without it moto's IAM check signs the decoded path,
+        # and a signed request for /phone-numbers/%2B12065550188 never matches (InvalidSignatureException).
+        if "RAW_URI" not in environ and environ.get("REQUEST_URI"):
+            environ["RAW_URI"] = environ["REQUEST_URI"]
         if self.verbose:
             print(f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}", file=sys.stderr, flush=True)
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):

@@ -64,6 +64,13 @@ PROXY = {
     "PhoneNumberCountries": ["US"],
 }
 PHONE_NUMBER = {"PhoneNumberId": "+19135550199", "E164PhoneNumber": "+19135550199", "Country": "US"}
+# A number in the deletion queue, for chime_phone_number's restore.
+QUEUED_NUMBER = {
+    "PhoneNumberId": "+19135550198",
+    "E164PhoneNumber": "+19135550198",
+    "Status": "DeleteInProgress",
+    "DeletionTimestamp": "2026-12-01T10:00:00.000Z",
+}
 # A second session whose id is all digits, so that a list of ids can be given as numbers.
 SESSIONS = {
     EXAMPLE_ID: session(EXAMPLE_ID),
@@ -90,6 +97,18 @@ def answer(operation, params):
         return {} if operation == "DeleteVoiceConnectorProxy" or params["ProxySessionId"] in SESSIONS else NOT_FOUND
     if operation == "ListPhoneNumbers":
         return {"PhoneNumbers": [PHONE_NUMBER]}
+    if operation in ("AssociatePhoneNumbersWithVoiceConnector", "DisassociatePhoneNumbersFromVoiceConnector"):
+        return {"PhoneNumberErrors": []}
+    if operation == "GetPhoneNumber":
+        found = {n["PhoneNumberId"]: n for n in (PHONE_NUMBER, QUEUED_NUMBER)}.get(params["PhoneNumberId"])
+        return {"PhoneNumber": found} if found else NOT_FOUND
+    if operation == "DeletePhoneNumber":
+        return {}
+    if operation == "BatchDeletePhoneNumber":
+        return {"PhoneNumberErrors": []}
+    if operation == "RestorePhoneNumber":
+        restored = {k: v for k, v in QUEUED_NUMBER.items() if k != "DeletionTimestamp"}
+        return {"PhoneNumber": {**restored, "Status": "Unassigned"}}
     if operation == "ListProxySessions":
         status = params.get("Status")
         return {"ProxySessions": [s for s in SESSIONS.values() if status in (None, s["Status"])]}
@@ -257,7 +276,25 @@ EAST = {"regions": ["us-east-1"]}
 ROLE = "arn:aws:iam::222222222222:role/ChimeAudit"
 INVENTORY_DEST = os.path.join(tempfile.gettempdir(), f"chime-module-interfaces-{os.getpid()}")
 
+NEW_NUMBERS = ["19135550100", "19135550101"]  # digits only, so that they can be given as numbers
+
 TASKS = {
+    "chime_voice_connector_phone_numbers": {
+        "voice_connector_id": {**VC, "phone_numbers": ["+19135550100"]},
+        "phone_numbers": {**VC, "phone_numbers": NEW_NUMBERS},
+        "state": {**VC, "phone_numbers": ["+19135550199"], "state": "absent"},
+        "purge": {**VC, "phone_numbers": ["+19135550100"], "purge": True},
+        "force_associate": {**VC, "phone_numbers": ["+19135550100"], "force_associate": True},
+    },
+    "chime_phone_number": {
+        "phone_numbers": {"phone_numbers": ["19135550198", "19135550199"]},
+        "state": {"phone_numbers": ["+19135550199"], "state": "absent"},
+        "max_concurrency": {
+            "phone_numbers": [f"+1913555{n:04d}" for n in range(12)],
+            "state": "absent",
+            "max_concurrency": 4,
+        },
+    },
     "chime_proxy_inventory": {
         "regions": {"regions": ["us-east-1", "us-west-2"]},
         "accounts": {**EAST, "accounts": [{"role_arn": ROLE, "external_id": "audit-1"}]},
