@@ -55,3 +55,12 @@ bench-org-inventory: tree-$(PERF_PY)
 .PHONY: failure-classes
 failure-classes: tree-$(PERF_PY)
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/failure_classes.py --tree $(call TREE,$(PERF_PY))
+
+# The drain of issue 17 (tests/perf/bench_drain.py): one connector with 2,000 open sessions against the same
+# playbook on an empty connector (requests, and time beyond it), and a region of 20 connectors x 100 sessions in one
+# run. About 2 minutes; BENCH_DRAIN_ARGS=--smoke checks it in about 30 s.
+BENCH_DRAIN_ARGS ?=
+.PHONY: bench-drain
+bench-drain: tree-$(PERF_PY)
+	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_drain.py --python $(call VENV,$(PERF_PY))/bin/python \
+		--tree $(call TREE,$(PERF_PY)) $(BENCH_DRAIN_ARGS)

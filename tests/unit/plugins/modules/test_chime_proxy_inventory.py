@@ -535,9 +535,9 @@ def test_requests_in_flight_are_bounded_per_account_and_region_and_regions_at_on
     for n in range(8):
         run.data[OWN]["us-east-1"][f"many{n:018d}"] = (connector(f"many{n:018d}", "x"), None, [], [])
     run.hold = 0.02
-    run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"), max_concurrency=3, max_regions=4)
+    run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"), max_concurrency=3, max_regions=6)
     assert max(s.max_in_flight for s in run.chime) == 3
-    assert run.max_regions_in_flight == 4
+    assert run.max_regions_in_flight == 6
 
 
 @pytest.mark.parametrize(
@@ -596,3 +596,9 @@ def test_the_end_of_support_is_said(run):
     result = run(regions=["us-east-1"])
     said = json.dumps(result["warnings"])
     assert "ListProxySessions (chime-sdk-voice)" in said and "GetVoiceConnectorProxy (chime-sdk-voice)" in said
+
+
+def test_four_accounts_and_regions_at_once_by_default(run):
+    run.hold = 0.02
+    run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"))
+    assert run.max_regions_in_flight == 4
