@@ -68,7 +68,8 @@ REQUIRED = [
     "docs/docsite/links.yml",
     "tests/unit/requirements.txt",
 ]
-REQUIRED_GLOBS = ["docs/docsite/rst/*.rst", "tests/unit/plugins/*/test_*.py", "changelogs/fragments/*.yml"]
+# changelogs/*.yaml: the released changelog and its config (right after a release there is no fragment to ship).
+REQUIRED_GLOBS = ["docs/docsite/rst/*.rst", "tests/unit/plugins/*/test_*.py", "changelogs/*.yaml"]
 
 
 def galaxy() -> dict:
@@ -104,7 +105,10 @@ def check_fragments(_args: argparse.Namespace) -> int:
         for fragment in release.get("fragments") or []:
             released[fragment] = version
     problems = []
-    fragments = sorted(p.name for p in (ROOT / "changelogs/fragments").glob("*") if p.is_file())
+    # Fragments are YAML files (ignore_other_fragment_extensions): .keep only keeps the directory in git.
+    fragments = sorted(
+        p.name for p in (ROOT / "changelogs/fragments").glob("*") if p.is_file() and p.suffix in (".yml", ".yaml")
+    )
     for name in fragments:
         if name in released:
             problems.append(

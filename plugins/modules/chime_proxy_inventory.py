@@ -182,11 +182,12 @@ changed:
   type: bool
   sample: false
 files:
-  description: The files written (in check mode, that would be written), by name; empty without O(dest).
+  description:
+    - The files written (in check mode, that would be written), by name with C(_) for C(.); empty without O(dest).
   returned: always
   type: dict
   contains:
-    proxy_inventory.json:
+    proxy_inventory_json:
       description:
         - C(accounts) -> account ID -> C(regions) -> region -> C(voice_connectors) (each with its C(proxy)
           configuration and C(phone_numbers)), C(proxy_sessions) and C(summary); then C(skipped) (as
@@ -195,7 +196,7 @@ files:
       returned: with O(dest)
       type: str
       sample: /srv/audit/proxy_inventory.json
-    proxy_sessions.csv:
+    proxy_sessions_csv:
       description:
         - One row per session (RFC 4180), with the columns account_id, region, voice_connector_id,
           voice_connector_name, proxy_session_id, name, status, capabilities, expiry_minutes, created_timestamp,
@@ -204,7 +205,7 @@ files:
       returned: with O(dest)
       type: str
       sample: /srv/audit/proxy_sessions.csv
-    proxy_numbers.csv:
+    proxy_numbers_csv:
       description:
         - One row per phone number of each connector, with the columns account_id, region, voice_connector_id,
           e164_phone_number, status, product_type, proxy_sessions_using (how many of the sessions read use it as
@@ -213,9 +214,9 @@ files:
       type: str
       sample: /srv/audit/proxy_numbers.csv
   sample:
-    proxy_inventory.json: /srv/audit/proxy_inventory.json
-    proxy_sessions.csv: /srv/audit/proxy_sessions.csv
-    proxy_numbers.csv: /srv/audit/proxy_numbers.csv
+    proxy_inventory_json: /srv/audit/proxy_inventory.json
+    proxy_sessions_csv: /srv/audit/proxy_sessions.csv
+    proxy_numbers_csv: /srv/audit/proxy_numbers.csv
 summary:
   description: The totals of what was read (skipped accounts and regions count for nothing).
   returned: always

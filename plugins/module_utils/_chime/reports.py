@@ -129,15 +129,16 @@ def write_reports(
     order: List[Tuple[str, List[str]]],
     tail: Dict[str, Any],
 ) -> Tuple[Dict[str, str], bool]:
-    """Write (in check mode: only compare) the three files; their paths by name, and whether any changed.
+    """Write (in check mode: only compare) the three files; their paths by name (proxy_sessions_csv: a key Jinja's
+    dot notation can reach), and whether any changed.
 
     A file is moved into place only when its content differs from the one there; then (and for an unchanged one)
     mode, owner and group are set as asked (add_file_common_args; mode 0600 by default).
     """
-    files = {name: os.path.join(dest, name) for name in FILES}
+    paths = {name: os.path.join(dest, name) for name in FILES}
     staging = scratch.directory if module.check_mode else dest
     changed = False
-    for name, path in files.items():
+    for name, path in paths.items():
         fd, staged = tempfile.mkstemp(dir=staging, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
@@ -166,7 +167,7 @@ def write_reports(
         finally:
             if os.path.exists(staged):
                 os.remove(staged)
-    return files, changed
+    return {name.replace(".", "_"): path for name, path in paths.items()}, changed
 
 
 def scratch_directory(module: Any, dest: Optional[str]) -> str:

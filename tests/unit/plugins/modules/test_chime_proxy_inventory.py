@@ -247,13 +247,14 @@ def test_one_account_two_regions_written_to_three_files(run, dest):
     assert result["changed"] is True and not result.get("failed"), result
     files = result["files"]
     assert files == {
-        n: os.path.join(dest, n) for n in ("proxy_inventory.json", "proxy_sessions.csv", "proxy_numbers.csv")
+        n.replace(".", "_"): os.path.join(dest, n)
+        for n in ("proxy_inventory.json", "proxy_sessions.csv", "proxy_numbers.csv")
     }
     for path in files.values():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o700
 
-    inventory = read_json(files["proxy_inventory.json"])
+    inventory = read_json(files["proxy_inventory_json"])
     assert list(inventory) == ["accounts", "skipped", "summary", "phone_numbers_masked"]
     regions = inventory["accounts"][OWN]["regions"]
     assert list(regions) == TWO_REGIONS
@@ -289,7 +290,7 @@ def test_one_account_two_regions_written_to_three_files(run, dest):
     assert result["skipped_regions"] == [] and "proxy_sessions" not in result
     assert result["accounts"] == [{"account_id": OWN, "account": "the module's own credentials"}]
 
-    rows = read_csv(files["proxy_sessions.csv"])
+    rows = read_csv(files["proxy_sessions_csv"])
     assert len(rows) == 253
     assert list(rows[0]) == chime_proxy_inventory_columns("sessions")
     assert rows[1] == {
@@ -309,7 +310,7 @@ def test_one_account_two_regions_written_to_three_files(run, dest):
         "participant_2": "+*******0101",
         "proxy_phone_number": "+*******0199",
     }
-    numbers = read_csv(files["proxy_numbers.csv"])
+    numbers = read_csv(files["proxy_numbers_csv"])
     assert numbers == [
         {
             "account_id": OWN,
@@ -506,7 +507,7 @@ def test_a_repeated_next_token_skips_the_region(run):
 def test_check_mode_gathers_and_writes_nothing(run, dest):
     result = run(check_mode=True, regions=TWO_REGIONS, dest=dest)
     assert result["changed"] is True and not os.path.exists(dest)
-    assert result["files"]["proxy_sessions.csv"] == os.path.join(dest, "proxy_sessions.csv")
+    assert result["files"]["proxy_sessions_csv"] == os.path.join(dest, "proxy_sessions.csv")
     assert result["summary"]["total"] == 253
     run(regions=TWO_REGIONS, dest=dest)
     assert run(check_mode=True, regions=TWO_REGIONS, dest=dest)["changed"] is False
