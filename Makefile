@@ -37,7 +37,7 @@ export PATH := $(call VENV,$(PY))/bin:$(PATH)
 
 help:
 	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
-	@echo "make test   run every test (unit, sanity on both ansible-core versions, lint, ...)"
+	@echo "make test   run every test (unit, sanity and integration on ansible-core 2.19, 2.20 and 2.21, lint, ...)"
 	@echo "make setup  only build the virtual environments and the ansible_collections trees"
 
 # Before anything is built: every Python of PYTHONS is there, or one line says which is missing and what to do.

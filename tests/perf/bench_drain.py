@@ -98,7 +98,7 @@ def main(argv=None) -> int:
             return run
 
         print(f"== drain: {args.latency_ms:.0f} ms a request, median of {runs}", flush=True)
-        empty, big, requests = [], [], {}
+        empty, big, peer, requests = [], [], [], {}
         for n in range(runs):
             endpoint.call("POST", "reset")
             endpoint.call("DELETE", "stats")
@@ -109,14 +109,22 @@ def main(argv=None) -> int:
             requests = {op: v["total"] for op, v in stats["operations"].items()}
             base.check(requests.get("DeleteProxySession") == sessions, f"deletes: {requests}")
             base.check("GetProxySession" not in requests, f"a session was read before its delete: {requests}")
+            # The same deletes from a plain boto3 script (the peer): what the endpoint itself allows on this machine.
+            endpoint.call("POST", "reset")
+            peer_cmd = [args.python, str(HERE / "peer_drain_boto3.py"), endpoint.url, REGION_A, BIG]
+            peer.append(base.run(peer_cmd, env, 900))
+            base.check(peer[-1].rc == 0 and peer[-1].out.strip() == str(sessions), f"peer: {peer[-1].err[-2000:]}")
             print(
-                f"    run {n + 1}: empty {empty[-1].wall:.2f} s, {sessions} sessions {big[-1].wall:.2f} s", flush=True
+                f"    run {n + 1}: empty {empty[-1].wall:.2f} s, {sessions} sessions {big[-1].wall:.2f} s,"
+                f" boto3 script {peer[-1].wall:.2f} s",
+                flush=True,
             )
-        e, b = base.median_of(empty), base.median_of(big)
+        e, b, p = base.median_of(empty), base.median_of(big), base.median_of(peer)
         total = sum(requests.values())
         beyond = b.wall - e.wall
         floor = sessions / 10 * args.latency_ms / 1000
         print(f"  A. empty connector: {e.wall:.2f} s; {sessions} sessions: {b.wall:.2f} s, {total} requests {requests}")
+        print(f"  A. the boto3 script, listing and {sessions} deletes only: {p.wall:.2f} s")
         goals = [
             (
                 f"A: {total} requests (goal: at most {sessions + 10}; the deletes alone are {sessions} and the listing "

@@ -16,7 +16,9 @@ from ansible_collections.telephony.chime.tests.unit.plugins.module_run import Mo
 VC = {"VoiceConnectorId": VOICE_CONNECTOR_ID}
 CONNECTOR = {"VoiceConnector": {"VoiceConnectorId": VOICE_CONNECTOR_ID, "Name": "Support line"}}
 LIST = {"FilterName": "VoiceConnectorId", "FilterValue": VOICE_CONNECTOR_ID, "MaxResults": 100}
-A, B, C = "+19135550100", "+19135550199", "+19135550142"
+A = "+19135550100"
+B = "+19135550199"
+C = "+19135550142"
 
 
 def number(e164, status="Assigned", **members):
