@@ -110,18 +110,26 @@ class FakeChime(Stubber):
         raise AssertionError(f"the fake service does not know {operation}")
 
     def _assert_expected_params(self, model, params, context, **kwargs):
+        key = (self.account, self.region)
         with self.fake.lock:
             self.sent.append((model.name, dict(params)))
             self.in_flight += 1
-            self.fake.regions_in_flight.add((self.account, self.region))
-            self.fake.max_regions_in_flight = max(self.fake.max_regions_in_flight, len(self.fake.regions_in_flight))
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.fake.spans.setdefault(key, [time.monotonic(), None])
+        # Gates, so that the bounds are reached whatever the machine's load: a region's first request waits until
+        # region_gate regions have sent theirs, a connector's first request until connector_gate connectors of the
+        # region have (or all of them, when fewer). A bound lower than a gate makes the wait time out, and the count
+        # falls short of it.
+        if model.name == "ListVoiceConnectors" and self.fake.region_gate:
+            self.fake.wait_for("regions", self.fake.region_gate)
+        if model.name == "GetVoiceConnectorProxy" and self.fake.connector_gate:
+            connectors = len(self.fake.data.get(self.account, {}).get(self.region, {}))
+            self.fake.wait_for(key, min(self.fake.connector_gate, connectors))
         REAL_SLEEP(self.fake.hold)
         status, body = self.answer(model.name, params)
         with self.fake.lock:
             self.in_flight -= 1
-            if self.in_flight == 0:
-                self.fake.regions_in_flight.discard((self.account, self.region))
+            self.fake.spans[key][1] = time.monotonic()
         if status == 200:
             self._validate_operation_response(model.name, body)
         else:
@@ -184,8 +192,11 @@ class Fake:
         self.chime = []
         self.sts_sent = []
         self.chime_credentials = []
-        self.regions_in_flight = set()
-        self.max_regions_in_flight = 0
+        self.region_gate = None
+        self.connector_gate = None
+        self.arrived = {}
+        self.arrivals = threading.Condition()
+        self.spans = {}
         real_chime, real_sts = chime_proxy_inventory.chime_client, chime_proxy_inventory.sts_client
 
         def chime_client(session, region, endpoint_url, config, **credentials):
@@ -207,6 +218,24 @@ class Fake:
         monkeypatch.setattr(chime_proxy_inventory, "chime_client", chime_client)
         monkeypatch.setattr(chime_proxy_inventory, "sts_client", sts_client)
         monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+
+    def wait_for(self, name, count):
+        with self.arrivals:
+            self.arrived[name] = self.arrived.get(name, 0) + 1
+            self.arrivals.notify_all()
+            self.arrivals.wait_for(lambda: self.arrived[name] >= count, timeout=10)
+
+    @property
+    def max_regions_in_flight(self):
+        """The most accounts and regions at once, from each one's first request to its last answer."""
+        events = sorted(
+            [(start, 1) for start, _end in self.spans.values()] + [(end, -1) for _s, end in self.spans.values()]
+        )
+        most = current = 0
+        for _when, step in events:
+            current += step
+            most = max(most, current)
+        return most
 
     def sent(self, account=None, region=None):
         return [r for s in self.chime for r in s.sent if account in (None, s.account) and region in (None, s.region)]
@@ -535,7 +564,7 @@ def test_region_endpoint_urls_route_one_region(run):
 def test_requests_in_flight_are_bounded_per_account_and_region_and_regions_at_once(run):
     for n in range(8):
         run.data[OWN]["us-east-1"][f"many{n:018d}"] = (connector(f"many{n:018d}", "x"), None, [], [])
-    run.hold = 0.02
+    run.hold, run.region_gate, run.connector_gate = 0.01, 6, 3
     run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"), max_concurrency=3, max_regions=6)
     assert max(s.max_in_flight for s in run.chime) == 3
     assert run.max_regions_in_flight == 6
@@ -600,6 +629,6 @@ def test_the_end_of_support_is_said(run):
 
 
 def test_four_accounts_and_regions_at_once_by_default(run):
-    run.hold = 0.02
+    run.hold, run.region_gate = 0.01, 4
     run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"))
     assert run.max_regions_in_flight == 4
