@@ -164,7 +164,7 @@ demo: tree-$(PY)
 			"voice_connector_id=$$CHIME_DEMO_CONNECTOR_ID proxy_session_id=$$CHIME_EXAMPLE_SESSION_ID endpoint_url=$$CHIME_ENDPOINT_URL"'
 
 # Every test. The two cores each take one chain at a time (a Python's checks, the floor, lint; ~15 minutes for each
-# Python), which cuts `make test` from 56 to about 35 minutes on this machine. The coverage report reads what units
+# Python), which cuts `make test` from 56 to about 30 minutes on this machine. The coverage report reads what units
 # and integration collected in the tree copies before release-checks and bench-smoke rebuild tree-$(PY).
 TEST_CHAINS = $(foreach v,$(PYTHONS),checks-$(v)) checks-floor lint
 test: check-pythons
