@@ -143,7 +143,6 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
-from ansible_collections.telephony.chime.plugins.module_utils._chime.normalize import snake_case_keys
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import DELETE_IN_PROGRESS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import PhoneNumberErrors
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import delete_phone_numbers
@@ -213,9 +212,7 @@ def ensure(module, client):
             "after": {s["phone_number_id"]: s["status"] for s in shown},
         }
     if refused:
-        error = PhoneNumberErrors("The service refused to delete numbers", refused)
-        error.kwargs = {**result, "refused": snake_case_keys(refused)}
-        raise error
+        raise PhoneNumberErrors("The service refused to delete numbers", refused, result)
     return result
 
 

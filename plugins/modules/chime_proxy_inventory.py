@@ -360,6 +360,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.reports imp
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import remove_scratch
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import scratch_directory
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_reports
+from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
 
@@ -368,14 +369,8 @@ DEFAULT_MAX_REGIONS = 4
 MAX_REGIONS_LIMITS = (1, 100)
 
 
-def region_violations(allowed, regions):
-    errors = []
-    for index, region in enumerate(regions or []):
-        if region not in allowed:
-            errors.append(
-                f"regions[{index}] (CreateVoiceConnector AwsRegion) must be one of {', '.join(allowed)}, got {region!r}"
-            )
-    return errors
+# The regions' rule is the model's: CreateVoiceConnector's AwsRegion enum (VoiceConnectorAwsRegion).
+OPTION_MEMBERS = {"regions": ("CreateVoiceConnector", "AwsRegion")}
 
 
 def dest_violations(dest):
@@ -418,9 +413,9 @@ def main():
         regions = list(dict.fromkeys(params["regions"] if params["regions"] is not None else allowed))
         specs = account_specs(params["accounts"])
         raise_for_violations(
-            region_violations(allowed, params["regions"])
+            option_violations(model, params, OPTION_MEMBERS)
             + (["regions must name at least one region"] if not regions else [])
-            + region_violations(allowed, list(params["region_endpoint_urls"]))
+            + option_violations(model, {"regions": list(params["region_endpoint_urls"])}, OPTION_MEMBERS)
             + account_violations(model.session.get_service_model("sts"), specs)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
             + range_violations("max_regions", params["max_regions"], *MAX_REGIONS_LIMITS)
@@ -454,7 +449,7 @@ def main():
             params["max_regions"],
             params["mask_phone_numbers"],
             params["return_sessions"],
-            scratch.add if scratch is not None else lambda report: None,
+            scratch.add if scratch is not None else None,
         )
         for message in found.repeated:
             warn(message)

@@ -134,7 +134,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
-from ansible_collections.telephony.chime.plugins.module_utils._chime.normalize import snake_case_keys
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import PhoneNumberErrors
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import associate_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import disassociate_phone_numbers
@@ -187,9 +186,7 @@ def ensure(module, client):
     if module._diff:
         result["diff"] = {"before": {"phone_numbers": sorted(held)}, "after": {"phone_numbers": after}}
     if refused:
-        error = PhoneNumberErrors(f"The service refused numbers of voice connector {voice_connector_id}", refused)
-        error.kwargs = {**result, "refused": snake_case_keys(refused)}
-        raise error
+        raise PhoneNumberErrors(f"The service refused numbers of voice connector {voice_connector_id}", refused, result)
     return result
 
 

@@ -14,7 +14,6 @@ deleted once, nothing read twice) and fail the program; timings only print, each
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -26,7 +25,6 @@ sys.path.insert(0, str(HERE.parents[1] / "tools"))
 
 import bench as base  # noqa: E402  # pylint: disable=wrong-import-position
 import bench_inventory  # noqa: E402  # pylint: disable=wrong-import-position
-from chime_local import demo  # noqa: E402  # pylint: disable=wrong-import-position
 
 PROXY = {"DefaultSessionExpiryMinutes": 60, "PhoneNumberPoolCountries": ["US"], "Disabled": False}
 BIG = "drainbig00000000000001"
@@ -69,16 +67,7 @@ def main(argv=None) -> int:
         seed(seed_file, sessions, connectors, each)
         endpoint = bench_inventory.Endpoint(args.python, work, seed_file, args.latency_ms)
         bin_dir = Path(args.python).parent
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))},
-            **demo.credentials_env(),
-            "CHIME_ENDPOINT_URL": endpoint.url,
-            "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-            "ANSIBLE_COLLECTIONS_PATH": str(args.tree),
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_NOCOLOR": "1",
-        }
+        env = bench_inventory.ansible_env(args.python, args.tree, CHIME_ENDPOINT_URL=endpoint.url)
 
         def drain(ids, region, forks=5):
             cmd = [

@@ -100,6 +100,21 @@ def write_seed(path: Path, sizes: Sizes) -> None:
     path.write_text(json.dumps(seed, indent=1), encoding="utf-8")
 
 
+def ansible_env(python: str, tree: Any, **extra: str) -> Dict[str, str]:
+    """The environment of a measured ansible-playbook run: the demo credentials, the venv's bin first, the tree's
+    collections, no AWS_ or ANSIBLE_ setting of the caller's, quiet warnings; extra adds or overrides."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))},
+        **demo.credentials_env(),
+        "PATH": f"{Path(python).parent}:{os.environ.get('PATH', '')}",
+        "ANSIBLE_COLLECTIONS_PATH": str(tree),
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "ANSIBLE_NOCOLOR": "1",
+        **extra,
+    }
+
+
 class Endpoint(launcher.Endpoint):
     """The local endpoint with this program's seed only (no demo data: the region holds exactly what is counted)."""
 

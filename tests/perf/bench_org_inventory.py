@@ -15,7 +15,6 @@ BENCH_INVENTORY_ARGS=--smoke runs both small.
 import argparse
 import csv
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -27,7 +26,6 @@ sys.path.insert(0, str(HERE.parents[1] / "tools"))
 
 import bench as base  # noqa: E402  # pylint: disable=wrong-import-position
 import bench_inventory  # noqa: E402  # pylint: disable=wrong-import-position
-from chime_local import demo  # noqa: E402  # pylint: disable=wrong-import-position
 
 REGIONS = [
     "us-east-1",
@@ -98,16 +96,7 @@ def main(argv=None) -> int:
         write_seed(seed, connectors, sessions)
         endpoint = bench_inventory.Endpoint(args.python, work, seed, args.latency_ms)
         bin_dir = Path(args.python).parent
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))},
-            **demo.credentials_env(),
-            "AWS_ENDPOINT_URL_STS": endpoint.url,
-            "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-            "ANSIBLE_COLLECTIONS_PATH": str(args.tree),
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_NOCOLOR": "1",
-        }
+        env = bench_inventory.ansible_env(args.python, args.tree, AWS_ENDPOINT_URL_STS=endpoint.url)
         book = work / "inventory.yml"
         task = {
             "telephony.chime.chime_proxy_inventory": {

@@ -65,9 +65,10 @@ def audit(
     max_regions: int,
     mask: bool,
     keep_sessions: bool,
-    keep_report: Callable[[RegionReport], None],
+    keep_report: Optional[Callable[[RegionReport], None]],
 ) -> AuditResult:
-    """Gather every account and region; keep_report(report) takes each region's part as soon as it is read."""
+    """Gather every account and region; keep_report(report) takes each region's part as soon as it is read (None:
+    no files, so the reports' text is not made)."""
     result = AuditResult(sessions=[] if keep_sessions else None)
 
     def reach(spec: AccountSpec) -> Any:
@@ -93,10 +94,20 @@ def audit(
         account, region = unit
         try:
             client = reacher.chime_client(account, region, endpoint_url_for(region))
-            report = gather_region(client, account.account_id, region, statuses, max_concurrency, mask, keep_sessions)
+            report = gather_region(
+                client,
+                account.account_id,
+                region,
+                statuses,
+                max_concurrency,
+                mask,
+                keep_sessions,
+                keep_report is not None,
+            )
         except AnsibleChimeError as e:
             return e
-        keep_report(report)
+        if keep_report is not None:
+            keep_report(report)
         return report.summary, report.sessions
 
     units = [(account, region) for account in result.accounts for region in regions]

@@ -136,8 +136,10 @@ def connector_part(
     statuses: List[str],
     mask: bool,
     keep_sessions: bool,
+    text: bool = True,
 ) -> ConnectorPart:
-    """One connector's requests, in order, and what they add to the reports."""
+    """One connector's requests, in order, and what they add to the reports (text: the files' JSON and CSV, only
+    made when there are files to write)."""
     vc_id = connector["VoiceConnectorId"]
     proxy = get_voice_connector_proxy(client, vc_id) or {}
     numbers = list_voice_connector_phone_numbers(client, vc_id)
@@ -159,16 +161,19 @@ def connector_part(
             using[number] = using.get(number, 0) + 1
             if status in ACTIVE_STATUSES:
                 active[number] = active.get(number, 0) + 1
-        rows.append(_session_row(account_id, region, vc_name, raw, mask))
+        if not text and kept is None:
+            continue
         session = snake_case_keys(raw)
         if mask:
             session = mask_phone_numbers(session)
-        sessions_json.append(json_line(session))
+        if text:
+            rows.append(_session_row(account_id, region, vc_name, raw, mask))
+            sessions_json.append(json_line(session))
         if kept is not None:
             kept.append({"account_id": account_id, "region": region, **session})
 
     number_rows = []
-    for number in numbers:
+    for number in numbers if text else []:
         e164 = number.get("E164PhoneNumber")
         number_rows.append(
             [
@@ -182,13 +187,9 @@ def connector_part(
                 active.get(e164, 0),
             ]
         )
-    doc = snake_case_keys(connector)
-    doc["proxy"] = snake_case_keys(proxy)
-    doc["phone_numbers"] = snake_case_keys(numbers)
-    if mask:
-        doc = mask_phone_numbers(doc)
+    doc = {**snake_case_keys(connector), "proxy": snake_case_keys(proxy), "phone_numbers": snake_case_keys(numbers)}
     return ConnectorPart(
-        connector=json_line(doc),
+        connector=json_line(mask_phone_numbers(doc) if mask else doc) if text else "",
         sessions_json=sessions_json,
         sessions_csv=csv_text(rows),
         numbers_csv=csv_text(number_rows),
@@ -207,6 +208,7 @@ def gather_region(
     max_concurrency: int,
     mask: bool,
     keep_sessions: bool = False,
+    text: bool = True,
 ) -> RegionReport:
     """Every connector of the client's region with its proxy configuration, numbers and sessions.
 
@@ -216,7 +218,7 @@ def gather_region(
         {vc["VoiceConnectorId"]: vc for vc in list_voice_connectors(client)}.values()
     )  # each connector once, in the service's order
     parts = run_concurrently(
-        lambda vc: connector_part(client, account_id, region, vc, statuses, mask, keep_sessions),
+        lambda vc: connector_part(client, account_id, region, vc, statuses, mask, keep_sessions, text),
         connectors,
         max_concurrency,
     )

@@ -70,12 +70,16 @@ BATCH_DELETE_SIZE = 100
 
 
 class PhoneNumberErrors(AnsibleChimeError):
-    """The service answered, but refused some numbers (PhoneNumberErrors): each is named with its code."""
+    """The service answered, but refused some numbers (PhoneNumberErrors): each is named with its code.
 
-    def __init__(self, message: str, errors: List[Dict[str, Any]]) -> None:
+    result is the module's result so far (what did change); the failed task carries it, with refused.
+    """
+
+    def __init__(self, message: str, errors: List[Dict[str, Any]], result: Dict[str, Any]) -> None:
         refused = "; ".join(f"{e.get('PhoneNumberId')} ({e.get('ErrorCode')}: {e.get('ErrorMessage')})" for e in errors)
         super().__init__(message=f"{message}: {refused}")
         self.errors = errors
+        self.kwargs = {**result, "refused": snake_case_keys(errors)}
 
 
 def e164(number: str) -> str:

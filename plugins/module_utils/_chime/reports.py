@@ -43,40 +43,45 @@ CHUNK = 1 << 20
 
 
 class Scratch:
-    """Each gathered region's text, on disk under a scratch directory, until the files are assembled."""
+    """Each gathered region's text, on disk under a scratch directory, until the files are assembled.
+
+    A region's four pieces (its connectors and sessions as JSON arrays, its session and number CSV rows) are written
+    as the files will hold them, one scratch file each, and later copied in as they are: nothing is parsed twice.
+    """
+
+    PIECES = ("voice_connectors", "proxy_sessions", "sessions_csv", "numbers_csv")
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
-        self.parts: Dict[Tuple[str, str], Tuple[Dict[str, Any], str]] = {}
+        self.parts: Dict[Tuple[str, str], Tuple[Dict[str, Any], Dict[str, str]]] = {}
         self.lock = threading.Lock()
 
     def add(self, report: RegionReport) -> None:
-        """Spill a region's text to disk and keep only its summary (thread-safe: one file per region)."""
-        fd, path = tempfile.mkstemp(dir=self.directory, suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            json.dump(
-                {
-                    "voice_connectors": report.voice_connectors,
-                    "sessions_json": report.sessions_json,
-                    "sessions_csv": "".join(report.sessions_csv),
-                    "numbers_csv": "".join(report.numbers_csv),
-                },
-                out,
-            )
+        """Spill a region's text to disk and keep only its summary (thread-safe: files of its own)."""
+        texts = {
+            "voice_connectors": json_array(report.voice_connectors, " " * 8),
+            "proxy_sessions": json_array(report.sessions_json, " " * 8),
+            "sessions_csv": "".join(report.sessions_csv),
+            "numbers_csv": "".join(report.numbers_csv),
+        }
+        paths = {}
+        for piece in self.PIECES:
+            fd, paths[piece] = tempfile.mkstemp(dir=self.directory, suffix=f".{piece}")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                out.write(texts[piece])
         with self.lock:
-            self.parts[(report.account_id, report.region)] = (report.summary, path)
+            self.parts[(report.account_id, report.region)] = (report.summary, paths)
 
-    def read(self, key: Tuple[str, str]) -> Dict[str, Any]:
-        with open(self.parts[key][1], encoding="utf-8") as part:
-            return json.load(part)
+    def copy(self, key: Tuple[str, str], piece: str, out: IO[str]) -> None:
+        with open(self.parts[key][1][piece], encoding="utf-8", newline="") as part:
+            shutil.copyfileobj(part, out, CHUNK)
 
 
-def _json_items(out: IO[str], lines: List[str], indent: str) -> None:
-    """A JSON array's items, one a line."""
-    out.write("[")
-    for index, line in enumerate(lines):
-        out.write(("," if index else "") + "\n" + indent + line)
-    out.write("\n" + indent[:-2] + "]" if lines else "]")
+def json_array(lines: List[str], indent: str) -> str:
+    """A JSON array of already-encoded items, one a line."""
+    if not lines:
+        return "[]"
+    return "[" + ",".join("\n" + indent + line for line in lines) + "\n" + indent[:-2] + "]"
 
 
 def write_json(
@@ -91,12 +96,12 @@ def write_json(
     for a_index, (account_id, regions) in enumerate(order):
         out.write(("," if a_index else "") + f"\n  {json.dumps(account_id)}: " + '{"regions": {')
         for r_index, region in enumerate(regions):
-            summary, _path = scratch.parts[(account_id, region)]
-            part = scratch.read((account_id, region))
+            key = (account_id, region)
+            summary = scratch.parts[key][0]
             out.write(("," if r_index else "") + f"\n    {json.dumps(region)}: " + '{\n      "voice_connectors": ')
-            _json_items(out, part["voice_connectors"], " " * 8)
+            scratch.copy(key, "voice_connectors", out)
             out.write(',\n      "proxy_sessions": ')
-            _json_items(out, part["sessions_json"], " " * 8)
+            scratch.copy(key, "proxy_sessions", out)
             out.write(f',\n      "summary": {json.dumps(summary)}\n    ' + "}")
         out.write("\n  }}" if regions else "}}")
     out.write("\n}" if order else "}")
@@ -109,7 +114,7 @@ def write_csv(out: IO[str], scratch: Scratch, order: List[Tuple[str, List[str]]]
     out.write(csv_text([columns]))
     for account_id, regions in order:
         for region in regions:
-            out.write(scratch.read((account_id, region))[key])
+            scratch.copy((account_id, region), key, out)
 
 
 def _sha1(path: str) -> Optional[str]:
