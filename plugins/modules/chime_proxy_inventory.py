@@ -338,7 +338,6 @@ proxy_sessions:
           proxy_phone_number: "+*******0199"
 """
 
-import os
 
 from ansible.module_utils.common.warnings import warn
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
@@ -357,6 +356,8 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.errors impo
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import Scratch
+from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import ensure_dest
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import remove_scratch
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import scratch_directory
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_reports
@@ -371,12 +372,6 @@ MAX_REGIONS_LIMITS = (1, 100)
 
 # The regions' rule is the model's: CreateVoiceConnector's AwsRegion enum (VoiceConnectorAwsRegion).
 OPTION_MEMBERS = {"regions": ("CreateVoiceConnector", "AwsRegion")}
-
-
-def dest_violations(dest):
-    if dest is not None and os.path.exists(dest) and not os.path.isdir(dest):
-        return [f"dest must be a directory, {dest} is not one"]
-    return []
 
 
 def main():
@@ -434,10 +429,7 @@ def main():
             make_chime=chime_client,
         )
         dest = params["dest"]
-        created_dest = False
-        if dest is not None and not os.path.exists(dest) and not module.check_mode:
-            os.makedirs(dest, mode=0o700)
-            created_dest = True
+        created_dest = dest is not None and ensure_dest(module, dest)
         scratch = Scratch(scratch_directory(module, dest)) if dest is not None else None
         found = audit(
             reacher,

@@ -6,6 +6,7 @@
 A. One connector with 2,000 open sessions, against the same playbook on a connector without sessions (Ansible's
    and the playbook's own cost): the requests of the first run, and its time beyond the second.
 B. A region of 20 connectors x 100 open sessions drained in one run (-e voice_connector_ids=all).
+Each against the plain boto3 script of peer_drain_boto3.py, which only lists and deletes (10 threads).
 
 20 ms a request; each figure the median of --runs whole processes. The request counts are checked (every session
 deleted once, nothing read twice) and fail the program; timings only print, each goal marked met or not.
@@ -36,8 +37,12 @@ def region_connector(vc_id, region):
     return {"VoiceConnectorId": vc_id, "Name": vc_id, "AwsRegion": region, "region": region, "Proxy": PROXY}
 
 
+def many_ids(connectors):
+    return [f"drainmany{n:013d}" for n in range(connectors)]
+
+
 def seed(path, sessions, connectors, each):
-    many = [f"drainmany{n:013d}" for n in range(connectors)]
+    many = many_ids(connectors)
     data = {
         "voice_connectors": [region_connector(BIG, REGION_A), region_connector(EMPTY, REGION_A)]
         + [region_connector(vc, REGION_B) for vc in many],
@@ -114,11 +119,23 @@ def main(argv=None) -> int:
         floor = sessions / 10 * args.latency_ms / 1000
         print(f"  A. empty connector: {e.wall:.2f} s; {sessions} sessions: {b.wall:.2f} s, {total} requests {requests}")
         print(f"  A. the boto3 script, listing and {sessions} deletes only: {p.wall:.2f} s")
+        pages = -(-sessions // 100)
+        floor_requests = sessions + pages + 3
         goals = [
             (
                 f"A: {total} requests (goal: at most {sessions + 10}; the deletes alone are {sessions} and the listing "
-                f"{-(-sessions // 100)} pages)",
+                f"{pages} pages)",
                 total <= sessions + 10,
+            ),
+            (
+                f"A: {total} requests, the floor of {floor_requests}: {sessions} deletes, {pages} pages of the model's "
+                "maximum of 100, and Get, Put (disable) and Delete of the proxy configuration",
+                total <= floor_requests,
+            ),
+            (
+                f"A: {b.wall - e.wall:.2f} s beyond the empty connector, the boto3 script {p.wall:.2f} s for its listing "
+                "and deletes alone (with its own start)",
+                b.wall - e.wall <= p.wall,
             ),
             (
                 f"A: {beyond:.2f} s beyond the empty connector (goal: at most {1.5 * floor:.1f} s, 1.5x the {floor:.1f} s "
@@ -132,9 +149,26 @@ def main(argv=None) -> int:
         stats = endpoint.call("GET", "stats")
         deletes = stats["operations"].get("DeleteProxySession", {}).get("total", 0)
         base.check(deletes == connectors * each, f"B: {deletes} deletes, not {connectors * each}")
+        endpoint.call("POST", "reset")
+        peer_cmd = [
+            args.python,
+            str(HERE / "peer_drain_boto3.py"),
+            endpoint.url,
+            REGION_B,
+            ",".join(many_ids(connectors)),
+        ]
+        peer_b = base.run(peer_cmd, env, 900)
+        base.check(peer_b.rc == 0 and peer_b.out.strip() == str(connectors * each), f"peer B: {peer_b.err[-2000:]}")
         print(
             f"  B. {connectors} connectors x {each} sessions, one run: {region.wall:.2f} s, {stats['total']} requests, "
-            f"at most {stats['max_in_flight']} in flight"
+            f"at most {stats['max_in_flight']} in flight; the boto3 script, listing and deletes only: {peer_b.wall:.2f} s"
+        )
+        goals.append(
+            (
+                f"B: {region.wall:.2f} s for the whole drain of {connectors} connectors against {peer_b.wall:.2f} s for "
+                "the boto3 script's listing and deletes (with its own start)",
+                region.wall <= peer_b.wall + e.wall,
+            )
         )
         for text, met in goals:
             print(f"  goal {'MET    ' if met else 'NOT MET'}  {text}", flush=True)

@@ -25,6 +25,7 @@ from .accounts import AccountReacher
 from .accounts import AccountSpec
 from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
+from .errors import reason_of
 from .inventory import RegionReport
 from .inventory import gather_region
 
@@ -39,15 +40,6 @@ class AuditResult:
     skipped: List[Dict[str, Any]] = field(default_factory=list)
     repeated: List[str] = field(default_factory=list)
     sessions: Optional[List[Dict[str, Any]]] = None
-
-
-def reason_of(error: AnsibleChimeError) -> str:
-    """Why an account or region could not be read: the helpers' message, then AWS's own code and message."""
-    response = getattr(error.exception, "response", None) or {}
-    aws = response.get("Error", {})
-    if aws.get("Code") and aws.get("Message") and aws["Message"] not in error.message:
-        return f"{error.message}: {aws['Code']}: {aws['Message']}"
-    return error.message
 
 
 def skipped_entry(spec: AccountSpec, account_id: Optional[str], region: Optional[str], reason: str) -> Dict[str, Any]:

@@ -74,3 +74,12 @@ def call_about(
         cause = e.cause or (explain and explain(e.exception)) or failure_cause(e.exception)
         message = f"{e.message} {resource}" + (f" ({cause})" if cause else "")
         raise AnsibleChimeError(message=message, exception=e.exception) from e.exception
+
+
+def reason_of(error: AnsibleChimeError) -> str:
+    """Why something could not be read or done: the helpers' message, then AWS's own code and message."""
+    response = getattr(error.exception, "response", None) or {}
+    aws = response.get("Error", {})
+    if aws.get("Code") and aws.get("Message") and aws["Message"] not in error.message:
+        return f"{error.message}: {aws['Code']}: {aws['Message']}"
+    return error.message

@@ -154,25 +154,62 @@ def write_reports(
                         (SESSION_COLUMNS, "sessions_csv") if name == SESSIONS_FILE else (NUMBER_COLUMNS, "numbers_csv")
                     )
                     write_csv(out, scratch, order, columns, key)
-            exists = os.path.exists(path)
-            file_changed = _sha1(staged) != _sha1(path)
-            if file_changed and not module.check_mode:
-                if not exists:
-                    # atomic_move gives a new file the umask's mode before the mode below is set: a file of phone
-                    # numbers is never readable by others, not even for that moment.
-                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-                module.atomic_move(staged, path)
-                exists = True
-            changed = changed or file_changed
-            if exists:
-                file_args = module.load_file_common_arguments(module.params, path=path)
-                if file_args.get("mode") is None:
-                    file_args["mode"] = DEFAULT_MODE
-                changed = module.set_fs_attributes_if_different(file_args, changed)
+            changed = place(module, staged, path) or changed
         finally:
             if os.path.exists(staged):
                 os.remove(staged)
     return {name.replace(".", "_"): path for name, path in paths.items()}, changed
+
+
+def place(module: Any, staged: str, path: str) -> bool:
+    """Move a staged file to path when its content differs (in check mode: only compare), then set mode, owner
+    and group as asked (add_file_common_args; mode 0600 by default); whether anything changed."""
+    exists = os.path.exists(path)
+    changed = _sha1(staged) != _sha1(path)
+    if changed and not module.check_mode:
+        if not exists:
+            # atomic_move gives a new file the umask's mode before the mode below is set: a file of phone
+            # numbers is never readable by others, not even for that moment.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        module.atomic_move(staged, path)
+        exists = True
+    if exists:
+        file_args = module.load_file_common_arguments(module.params, path=path)
+        if file_args.get("mode") is None:
+            file_args["mode"] = DEFAULT_MODE
+        changed = module.set_fs_attributes_if_different(file_args, changed)
+    return changed
+
+
+def write_text(module: Any, path: str, text: str) -> bool:
+    """Write one small file the same way (staged beside it, moved into place when it differs); whether it changed.
+
+    In check mode it is staged in the module's tmpdir and only compared.
+    """
+    directory = module.tmpdir if module.check_mode else os.path.dirname(path)
+    fd, staged = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        return place(module, staged, path)
+    finally:
+        if os.path.exists(staged):
+            os.remove(staged)
+
+
+def dest_violations(dest: Optional[str]) -> List[str]:
+    """dest's rule: a directory, or a path where one can be made."""
+    if dest is not None and os.path.exists(dest) and not os.path.isdir(dest):
+        return [f"dest must be a directory, {dest} is not one"]
+    return []
+
+
+def ensure_dest(module: Any, dest: str) -> bool:
+    """Make dest (mode 0700) when it does not exist, except in check mode; whether it was made."""
+    if os.path.exists(dest) or module.check_mode:
+        return False
+    os.makedirs(dest, mode=0o700)
+    return True
 
 
 def scratch_directory(module: Any, dest: Optional[str]) -> str:

@@ -32,6 +32,22 @@ def get_voice_connector_proxy(client: Any, voice_connector_id: str) -> Optional[
     )
 
 
+# PutVoiceConnectorProxy's member for each member GetVoiceConnectorProxy answers with (Put replaces the whole).
+PUT_MEMBER_OF = {
+    "DefaultSessionExpiryMinutes": "DefaultSessionExpiryMinutes",
+    "PhoneNumberCountries": "PhoneNumberPoolCountries",
+    "FallBackPhoneNumber": "FallBackPhoneNumber",
+    "Disabled": "Disabled",
+}
+
+
+def disabling_members(proxy: Dict[str, Any]) -> Dict[str, Any]:
+    """PutVoiceConnectorProxy's members that keep a configuration (as Get answers it) as it is, but disabled."""
+    members = {put: proxy[get] for get, put in PUT_MEMBER_OF.items() if proxy.get(get) not in (None, "")}
+    members["Disabled"] = True
+    return members
+
+
 @ChimeErrorHandler.common_error_handler("put the proxy configuration")
 @chime_retry
 def _put_voice_connector_proxy(client: Any, voice_connector_id: str, members: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,0 +1,497 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""chime_proxy_drain end to end in-process: options in, the result and the report file out.
+
+The module's own client has a Stubber behind it that plays a small region with state (connectors, their proxy
+configuration, sessions and numbers, which the writes change) and records every request in the order it arrives;
+requests and answers are checked against AWS's model.
+"""
+
+import copy
+import json
+import os
+import stat
+import threading
+import time
+
+import pytest
+from ansible.module_utils.common import warnings
+from ansible.module_utils.testing import patch_module_args
+from botocore.awsrequest import AWSResponse
+from botocore.stub import Stubber
+
+from ansible_collections.telephony.chime.plugins.modules import chime_proxy_drain
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
+from ansible_collections.telephony.chime.tests.unit.plugins.module_run import CREDENTIALS
+from ansible_collections.telephony.chime.tests.unit.plugins.module_run import warned_operations
+
+BIG = "drainbig0000000000001"
+SMALL = "drainsmall00000000001"
+PLAIN = "drainplain00000000001"
+MISSING = "drainmissing000000001"
+WRITES = {
+    "PutVoiceConnectorProxy",
+    "DeleteProxySession",
+    "DeleteVoiceConnectorProxy",
+    "DisassociatePhoneNumbersFromVoiceConnector",
+    "DeletePhoneNumber",
+    "BatchDeletePhoneNumber",
+}
+REAL_SLEEP = time.sleep
+
+
+def proxy(disabled=False):
+    return {
+        "DefaultSessionExpiryMinutes": 60,
+        "Disabled": disabled,
+        "FallBackPhoneNumber": "+19135550111",
+        "PhoneNumberCountries": ["US"],
+    }
+
+
+def number(e164, vc_id, *others):
+    associations = [{"Name": "VoiceConnectorId", "Value": vc_id}] if vc_id else []
+    return {
+        "PhoneNumberId": e164,
+        "E164PhoneNumber": e164,
+        "Status": "Assigned" if vc_id else "Unassigned",
+        "Associations": associations + [{"Name": n, "Value": v} for n, v in others],
+    }
+
+
+class Region(Stubber):
+    """One region of one account, with state; records (operation, params) in arrival order."""
+
+    def __init__(self, client, fake):
+        super().__init__(client)
+        self.fake = fake
+
+    def answer(self, op, params):
+        f = self.fake
+        vc_id = params.get("VoiceConnectorId")
+        if (op, vc_id) in f.faults:
+            return f.faults[(op, vc_id)]
+        if op == "ListVoiceConnectors":
+            return 200, {"VoiceConnectors": [{"VoiceConnectorId": i, "Name": i} for i in f.connectors]}
+        if op == "GetPhoneNumber":
+            found = f.numbers.get(params["PhoneNumberId"])
+            return (200, {"PhoneNumber": found}) if found else f.not_found()
+        if op == "ListPhoneNumbers":
+            held = [
+                n
+                for n in f.numbers.values()
+                if {"Name": "VoiceConnectorId", "Value": params["FilterValue"]} in n["Associations"]
+            ]
+            return 200, {"PhoneNumbers": copy.deepcopy(held)}
+        if op == "BatchDeletePhoneNumber":
+            errors = [self.queue(n) for n in params["PhoneNumberIds"]]
+            return 200, {"PhoneNumberErrors": [e for e in errors if e]}
+        if op == "DeletePhoneNumber":
+            error = self.queue(params["PhoneNumberId"])
+            return f.not_found() if error else (200, {})
+        if vc_id not in f.connectors:
+            return f.not_found()
+        vc = f.connectors[vc_id]
+        if op == "GetVoiceConnector":
+            return 200, {"VoiceConnector": {"VoiceConnectorId": vc_id, "Name": vc_id}}
+        if op == "GetVoiceConnectorProxy":
+            return (200, {"Proxy": copy.deepcopy(vc["proxy"])}) if vc["proxy"] else f.not_found()
+        if op == "PutVoiceConnectorProxy":
+            vc["proxy"] = {k: v for k, v in params.items() if k not in ("VoiceConnectorId", "PhoneNumberPoolCountries")}
+            vc["proxy"]["PhoneNumberCountries"] = params["PhoneNumberPoolCountries"]
+            return 200, {"Proxy": copy.deepcopy(vc["proxy"])}
+        if op == "DeleteVoiceConnectorProxy":
+            if not vc["proxy"]:
+                return f.not_found()
+            vc["proxy"] = None
+            return 200, {}
+        if op == "ListProxySessions":
+            start = int(params.get("NextToken", "0"))
+            items = vc["sessions"][start : start + params["MaxResults"]]
+            page = {"ProxySessions": copy.deepcopy(items)}
+            if start + params["MaxResults"] < len(vc["sessions"]):
+                page["NextToken"] = str(start + params["MaxResults"])
+            return 200, page
+        if op == "DeleteProxySession":
+            with f.lock:
+                ids = [s["ProxySessionId"] for s in vc["sessions"]]
+                if params["ProxySessionId"] not in ids:
+                    return f.not_found()
+                del vc["sessions"][ids.index(params["ProxySessionId"])]
+            return 200, {}
+        if op == "DisassociatePhoneNumbersFromVoiceConnector":
+            errors = []
+            for e164 in params["E164PhoneNumbers"]:
+                if e164 in f.refuse:
+                    errors.append({"PhoneNumberId": e164, "ErrorCode": "Conflict", "ErrorMessage": "in use"})
+                    continue
+                n = f.numbers[e164]
+                n["Associations"] = [a for a in n["Associations"] if a["Value"] != vc_id]
+                n["Status"] = "Unassigned"
+            return 200, {"PhoneNumberErrors": errors}
+        raise AssertionError(f"the fake region does not know {op}")
+
+    def queue(self, e164):
+        found = self.fake.numbers.get(e164)
+        if found is None:
+            return {"PhoneNumberId": e164, "ErrorCode": "NotFound", "ErrorMessage": "not found"}
+        found.update(Status="DeleteInProgress", DeletionTimestamp="2026-12-03T10:00:00.000Z")
+        return None
+
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        f = self.fake
+        with f.lock:
+            f.sent.append((model.name, dict(params)))
+            f.in_flight += 1
+            f.max_in_flight = max(f.max_in_flight, f.in_flight)
+        if f.gate and model.name == "DeleteProxySession":
+            # Hold deletes until `gate` requests are in flight (or a timeout), so that the bound is reached whatever
+            # the machine's load; a bound above the gate shows as more in flight than it.
+            with f.arrivals:
+                f.arrivals.notify_all()
+                f.arrivals.wait_for(lambda: f.in_flight >= f.gate, timeout=2)
+        REAL_SLEEP(f.hold)
+        status, body = self.answer(model.name, params)
+        with f.lock:
+            f.in_flight -= 1
+        if status == 200:
+            self._validate_operation_response(model.name, body)
+        else:
+            body = {"ResponseMetadata": {"HTTPStatusCode": status}, **body}
+        context["fake_answer"] = (AWSResponse(None, status, {}, None), copy.deepcopy(body))
+
+    def _get_response_handler(self, model, params, context, **kwargs):
+        return context.pop("fake_answer")
+
+
+class Fake:
+    def __init__(self, monkeypatch, capsys):
+        self.capsys = capsys
+        self.lock = threading.Lock()
+        self.arrivals = threading.Condition()
+        self.sent = []
+        self.in_flight = self.max_in_flight = 0
+        self.gate = None
+        self.hold = 0.0
+        self.faults = {}
+        self.refuse = set()
+        self.clients = 0
+        self.connectors = {
+            BIG: {"proxy": proxy(), "sessions": [session(f"b-{n:03d}") for n in range(230)]},
+            SMALL: {
+                "proxy": proxy(),
+                "sessions": [session("s-1"), session("s-2", status="InProgress"), session("s-3", status="Closed")],
+            },
+            PLAIN: {"proxy": None, "sessions": []},
+        }
+        self.numbers = {
+            "+19135550100": number("+19135550100", SMALL),
+            "+19135550199": number("+19135550199", SMALL),
+            "+19135550150": number("+19135550150", BIG),
+        }
+        real = chime_proxy_drain.chime_client
+
+        def chime_client(*args, **kwargs):
+            client = real(*args, **kwargs)
+            Region(client, self).activate()
+            self.clients += 1
+            return client
+
+        monkeypatch.setattr(chime_proxy_drain, "chime_client", chime_client)
+        monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+
+    def not_found(self):
+        return 404, {"Error": {"Code": "NotFoundException", "Message": "not found"}}
+
+    def ops(self, vc_id=None):
+        return [op for op, params in self.sent if vc_id in (None, params.get("VoiceConnectorId"))]
+
+    def count(self, op, vc_id=None):
+        return self.ops(vc_id).count(op)
+
+    def writes(self):
+        return [op for op in self.ops() if op in WRITES]
+
+    def __call__(self, check_mode=False, **args):
+        self.sent.clear()
+        warnings._global_warnings.clear()
+        with patch_module_args({**CREDENTIALS, **args, "_ansible_check_mode": check_mode}):
+            with pytest.raises(SystemExit):
+                chime_proxy_drain.main()
+        return json.loads(self.capsys.readouterr().out)
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    return Fake(monkeypatch, capsys)
+
+
+def by_id(result):
+    return {r["voice_connector_id"]: r for r in result["voice_connectors"]}
+
+
+def test_one_connector_in_the_documented_order_with_one_request_per_session(run):
+    result = run(voice_connector_ids=[SMALL])
+    assert not result.get("failed"), result
+    ops = run.ops()
+    assert ops[:3] == ["GetVoiceConnectorProxy", "PutVoiceConnectorProxy", "ListProxySessions"]
+    assert ops[3:5] == ["DeleteProxySession", "DeleteProxySession"]
+    assert ops[5:] == ["DeleteVoiceConnectorProxy"]
+    put = next(p for op, p in run.sent if op == "PutVoiceConnectorProxy")
+    # Put replaces the whole configuration: the connector's own, disabled.
+    assert put == {
+        "VoiceConnectorId": SMALL,
+        "DefaultSessionExpiryMinutes": 60,
+        "PhoneNumberPoolCountries": ["US"],
+        "FallBackPhoneNumber": "+19135550111",
+        "Disabled": True,
+    }
+    deleted = sorted(p["ProxySessionId"] for op, p in run.sent if op == "DeleteProxySession")
+    assert deleted == ["s-1", "s-2"]
+    report = result["voice_connectors"][0]
+    assert report == {
+        "voice_connector_id": SMALL,
+        "rehearsal": False,
+        "changed": True,
+        "new_sessions_stopped": "yes",
+        "sessions_not_closed": 2,
+        "sessions_closed_left": 1,
+        "sessions_deleted": 2,
+        "sessions_to_delete": 0,
+        "sessions_already_gone": 0,
+        "sessions_not_deleted": 0,
+        "proxy_configuration": "removed",
+        "numbers_to_release": [],
+        "numbers_disassociated": [],
+        "numbers_released": [],
+        "numbers_leave_account": {},
+        "failed": None,
+    }
+    assert result["changed"] is True and result["region"] == "us-east-1" and result["files"] == {}
+    assert [s["ProxySessionId"] for s in run.connectors[SMALL]["sessions"]] == ["s-3"]
+    assert run.connectors[SMALL]["proxy"] is None
+
+
+def test_every_page_is_listed_before_any_delete(run):
+    result = run(voice_connector_ids=[BIG])
+    ops = run.ops(BIG)
+    assert ops.count("ListProxySessions") == 3  # 230 sessions, 100 a page
+    assert ops.count("DeleteProxySession") == 230
+    last_page = max(i for i, op in enumerate(ops) if op == "ListProxySessions")
+    first_delete = ops.index("DeleteProxySession")
+    assert last_page < first_delete
+    assert len(ops) == 230 + 3 + 3  # deletes, pages, Get + Put + Delete of the proxy configuration
+    assert by_id(result)[BIG]["sessions_deleted"] == 230
+
+
+def test_check_mode_reads_only_and_says_what_would_be_done(run, tmp_path):
+    dest = str(tmp_path / "report")
+    result = run(check_mode=True, voice_connector_ids=[SMALL, PLAIN], release_numbers=True, dest=dest)
+    assert not result.get("failed"), result
+    assert run.writes() == []
+    small, plain = by_id(result)[SMALL], by_id(result)[PLAIN]
+    assert small["rehearsal"] is True and small["changed"] is True
+    assert small["new_sessions_stopped"] == "would be"
+    assert small["sessions_to_delete"] == 2 and small["sessions_deleted"] == 0 and small["sessions_not_deleted"] == 0
+    assert small["proxy_configuration"] == "would be removed"
+    assert small["numbers_to_release"] == ["+19135550100", "+19135550199"]
+    assert plain["new_sessions_stopped"] == "no proxy configuration" and plain["proxy_configuration"] == "none"
+    assert plain["changed"] is False
+    assert result["summary"]["sessions_to_delete"] == 2 and result["summary"]["numbers_to_release"] == 2
+    assert result["changed"] is True
+    assert not os.path.exists(dest) and result["files"] == {}
+
+
+def test_a_rerun_finds_nothing_to_do_and_sends_no_write(run):
+    run(voice_connector_ids=[SMALL, BIG])
+    result = run(voice_connector_ids=[SMALL, BIG])
+    assert not result.get("failed"), result
+    assert run.writes() == []
+    assert result["changed"] is False
+    assert {r["proxy_configuration"] for r in result["voice_connectors"]} == {"none"}
+    assert {r["new_sessions_stopped"] for r in result["voice_connectors"]} == {"no proxy configuration"}
+    # GetVoiceConnectorProxy says NotFound for both "no configuration" and "no connector": one read tells them apart.
+    assert run.count("GetVoiceConnector") == 2
+
+
+def test_a_connector_already_disabled_is_not_written_again(run):
+    run.connectors[SMALL]["proxy"] = proxy(disabled=True)
+    result = run(voice_connector_ids=[SMALL])
+    assert run.count("PutVoiceConnectorProxy") == 0
+    assert by_id(result)[SMALL]["new_sessions_stopped"] == "already"
+    assert by_id(result)[SMALL]["proxy_configuration"] == "removed"
+
+
+def test_a_session_gone_before_its_delete_is_already_gone_not_a_failure(run):
+    run.faults[("DeleteProxySession", SMALL)] = run.not_found()
+    result = run(voice_connector_ids=[SMALL])
+    assert not result.get("failed"), result
+    report = by_id(result)[SMALL]
+    assert report["sessions_already_gone"] == 2 and report["sessions_deleted"] == 0
+    assert report["proxy_configuration"] == "removed"
+
+
+def test_a_connector_that_does_not_exist_fails_and_the_others_are_drained(run, tmp_path):
+    dest = str(tmp_path / "report")
+    result = run(voice_connector_ids=[MISSING, SMALL], dest=dest)
+    assert result["failed"] is True
+    assert result["msg"].startswith(f"1 of 2 voice connector(s) failed: {MISSING}: Voice connector {MISSING} does not")
+    missing, small = by_id(result)[MISSING], by_id(result)[SMALL]
+    assert missing["new_sessions_stopped"] == "not reached" and missing["proxy_configuration"] == "none"
+    assert small["proxy_configuration"] == "removed" and small["failed"] is None
+    assert result["summary"]["voice_connectors_failed"] == 1
+    with open(os.path.join(dest, "drain_report.json"), encoding="utf-8") as f:
+        written = json.load(f)
+    assert written == {
+        "region": "us-east-1",
+        "rehearsal": False,
+        "voice_connectors": result["voice_connectors"],
+        "summary": result["summary"],
+    }
+    assert result["files"] == {"drain_report_json": os.path.join(dest, "drain_report.json")}
+    assert stat.S_IMODE(os.stat(os.path.join(dest, "drain_report.json")).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(dest).st_mode) == 0o700
+
+
+def test_a_session_that_cannot_be_deleted_keeps_the_proxy_configuration(run):
+    run.faults[("DeleteProxySession", BIG)] = (
+        403,
+        {"Error": {"Code": "ForbiddenException", "Message": "not allowed"}},
+    )
+    result = run(voice_connector_ids=[BIG, SMALL], max_concurrency=1)
+    assert result["failed"] is True
+    big = by_id(result)[BIG]
+    # One worker: the first refused delete stops the sessions queued behind it, which are never sent.
+    assert run.count("DeleteProxySession", BIG) == 1
+    assert run.count("DeleteVoiceConnectorProxy", BIG) == 0
+    assert big["proxy_configuration"] == "kept" and big["sessions_not_deleted"] == 230
+    assert "ForbiddenException" in big["failed"] and "chime:DeleteProxySession" in big["failed"]
+    assert "230 session(s) not deleted, the proxy configuration is kept" in big["failed"]
+    assert run.connectors[BIG]["proxy"]["Disabled"] is True
+    assert by_id(result)[SMALL]["proxy_configuration"] == "removed"
+    assert f"{BIG}: Failed to delete proxy session" in result["msg"]
+
+
+def test_a_delete_that_still_fails_after_its_retries_fails_the_connector(run):
+    run.faults[("DeleteProxySession", SMALL)] = (503, {"Error": {"Code": "ServiceUnavailableException", "Message": ""}})
+    result = run(voice_connector_ids=[SMALL], max_concurrency=1)
+    assert result["failed"] is True
+    assert run.count("DeleteProxySession") == 10  # one session, the retry layer's 10 attempts; the other not sent
+    assert "still throttled or failed after every retry" in by_id(result)[SMALL]["failed"]
+
+
+def test_every_connector_with_a_proxy_configuration(run):
+    result = run(all_voice_connectors=True)
+    assert [r["voice_connector_id"] for r in result["voice_connectors"]] == [BIG, SMALL]
+    assert run.count("ListVoiceConnectors") == 1
+    assert run.count("GetVoiceConnectorProxy") == 3  # once each, not again for the drain
+    assert run.count("GetVoiceConnector") == 0
+    assert result["summary"]["proxy_configurations_removed"] == 2
+    assert result["summary"]["sessions_deleted"] == 232
+
+
+def test_numbers_released_after_the_proxy_configuration_is_gone(run):
+    result = run(voice_connector_ids=[SMALL, BIG], release_numbers=True)
+    assert not result.get("failed"), result
+    small_ops = run.ops(SMALL)
+    assert small_ops.index("DeleteVoiceConnectorProxy") < small_ops.index("DisassociatePhoneNumbersFromVoiceConnector")
+    small, big = by_id(result)[SMALL], by_id(result)[BIG]
+    assert small["numbers_disassociated"] == small["numbers_released"] == ["+19135550100", "+19135550199"]
+    assert small["numbers_leave_account"] == {
+        "+19135550100": "2026-12-10T10:00:00.000Z",
+        "+19135550199": "2026-12-10T10:00:00.000Z",
+    }
+    assert big["numbers_released"] == ["+19135550150"]
+    # Two numbers: one BatchDeletePhoneNumber; one number: DeletePhoneNumber.
+    assert run.count("BatchDeletePhoneNumber") == 1 and run.count("DeletePhoneNumber") == 1
+    assert {n["Status"] for n in run.numbers.values()} == {"DeleteInProgress"}
+    assert result["summary"]["numbers_released"] == 3
+
+
+def test_a_refused_number_fails_the_connector_naming_it(run):
+    run.refuse.add("+19135550199")
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    assert result["failed"] is True
+    small = by_id(result)[SMALL]
+    assert small["numbers_released"] == ["+19135550100"]
+    assert "+19135550199 (Conflict: in use)" in small["failed"]
+    assert run.numbers["+19135550199"]["Status"] == "Assigned"
+
+
+def test_a_number_associated_elsewhere_stops_the_release_before_any_number_write(run):
+    run.numbers["+19135550199"]["Associations"].append({"Name": "SipRuleId", "Value": "rule-1"})
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    assert result["failed"] is True
+    assert "+19135550199 (SipRuleId rule-1)" in by_id(result)[SMALL]["failed"]
+    assert not {"DisassociatePhoneNumbersFromVoiceConnector", "DeletePhoneNumber", "BatchDeletePhoneNumber"} & set(
+        run.ops()
+    )
+
+
+def test_requests_in_flight_are_bounded_across_connectors(run):
+    for n in range(6):
+        run.connectors[f"drainmany{n:012d}"] = {"proxy": proxy(), "sessions": [session(f"m{n}-{i}") for i in range(8)]}
+    run.gate = 3
+    result = run(all_voice_connectors=True, max_concurrency=3)
+    assert not result.get("failed"), result
+    assert run.max_in_flight == 3
+    assert run.count("DeleteProxySession") == 230 + 2 + 6 * 8
+
+
+def test_ten_in_flight_by_default(run):
+    run.gate = 10
+    run(voice_connector_ids=[BIG])
+    assert run.max_in_flight == 10
+
+
+def test_a_rerun_with_the_same_outcome_leaves_the_report_unchanged(run, tmp_path):
+    dest = str(tmp_path / "report")
+    run(voice_connector_ids=[SMALL], dest=dest)
+    second = run(voice_connector_ids=[SMALL], dest=dest)
+    assert second["changed"] is True  # the report now says that nothing was left
+    third = run(voice_connector_ids=[SMALL], dest=dest, mode="0640")
+    assert third["changed"] is True
+    assert stat.S_IMODE(os.stat(os.path.join(dest, "drain_report.json")).st_mode) == 0o640
+    fourth = run(voice_connector_ids=[SMALL], dest=dest, mode="0640")
+    assert fourth["changed"] is False and run.writes() == []
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ({}, ["give voice_connector_ids (at least one) or all_voice_connectors=true"]),
+        ({"voice_connector_ids": []}, ["give voice_connector_ids"]),
+        ({"voice_connector_ids": [SMALL], "all_voice_connectors": True}, ["are mutually exclusive"]),
+        ({"voice_connector_ids": ["   "]}, ["voice_connector_ids[0] (DeleteVoiceConnectorProxy VoiceConnectorId)"]),
+        ({"voice_connector_ids": [SMALL], "max_concurrency": 0}, ["max_concurrency must be between 1 and 100, got 0"]),
+    ],
+)
+def test_bad_input_fails_before_any_request(run, args, words):
+    result = run(**args)
+    assert result["failed"] is True
+    for word in words:
+        assert word in result["msg"], result["msg"]
+    assert "nothing was sent to AWS" in result["msg"]
+    assert run.clients == 0 and run.sent == []
+
+
+def test_dest_that_is_a_file_fails_before_any_request(run, tmp_path):
+    path = tmp_path / "a-file"
+    path.write_text("x")
+    result = run(voice_connector_ids=[SMALL], dest=str(path))
+    assert result["failed"] is True and f"dest must be a directory, {path} is not one" in result["msg"]
+    assert run.clients == 0
+
+
+def test_the_end_of_support_is_said_for_each_operation_sent(run):
+    drained = run(voice_connector_ids=[SMALL])
+    assert warned_operations(drained) == [
+        "GetVoiceConnectorProxy",
+        "PutVoiceConnectorProxy",
+        "ListProxySessions",
+        "DeleteProxySession",
+        "DeleteVoiceConnectorProxy",
+    ]
+    # Nothing left to do: only what was read is warned of.
+    assert warned_operations(run(voice_connector_ids=[SMALL])) == ["GetVoiceConnectorProxy", "ListProxySessions"]
+    assert warned_operations(run(check_mode=True, voice_connector_ids=[BIG])) == ["GetVoiceConnectorProxy", "ListProxySessions"]
