@@ -418,6 +418,29 @@ def test_a_refused_number_fails_the_connector_naming_it(run):
     assert run.numbers["+19135550199"]["Status"] == "Assigned"
 
 
+def test_a_refused_disable_stops_the_connector_before_its_sessions(run):
+    run.faults[("PutVoiceConnectorProxy", SMALL)] = (
+        403,
+        {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}},
+    )
+    result = run(voice_connector_ids=[SMALL, BIG])
+    assert result["failed"] is True
+    small = by_id(result)[SMALL]
+    assert "chime:PutVoiceConnectorProxy" in small["failed"] and "AccessDeniedException" in small["failed"]
+    assert small["proxy_configuration"] == "kept" and small["sessions_deleted"] == 0
+    assert run.ops(SMALL) == ["GetVoiceConnectorProxy", "PutVoiceConnectorProxy"]
+    assert by_id(result)[BIG]["proxy_configuration"] == "removed"
+
+
+def test_every_number_refused_releases_none(run):
+    run.refuse.update({"+19135550100", "+19135550199"})
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    assert result["failed"] is True
+    small = by_id(result)[SMALL]
+    assert small["numbers_disassociated"] == [] and small["numbers_released"] == []
+    assert not {"DeletePhoneNumber", "BatchDeletePhoneNumber", "GetPhoneNumber"} & set(run.ops())
+
+
 def test_a_number_associated_elsewhere_stops_the_release_before_any_number_write(run):
     run.numbers["+19135550199"]["Associations"].append({"Name": "SipRuleId", "Value": "rule-1"})
     result = run(voice_connector_ids=[SMALL], release_numbers=True)
@@ -494,4 +517,7 @@ def test_the_end_of_support_is_said_for_each_operation_sent(run):
     ]
     # Nothing left to do: only what was read is warned of.
     assert warned_operations(run(voice_connector_ids=[SMALL])) == ["GetVoiceConnectorProxy", "ListProxySessions"]
-    assert warned_operations(run(check_mode=True, voice_connector_ids=[BIG])) == ["GetVoiceConnectorProxy", "ListProxySessions"]
+    assert warned_operations(run(check_mode=True, voice_connector_ids=[BIG])) == [
+        "GetVoiceConnectorProxy",
+        "ListProxySessions",
+    ]
