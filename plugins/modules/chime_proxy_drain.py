@@ -156,8 +156,9 @@ voice_connectors:
       sample: true
     new_sessions_stopped:
       description:
-        - Step 1. V(yes), V(would be) (check mode), V(already) (it was disabled), V(no proxy configuration), or
-          V(not reached) (the connector failed before, for example because it does not exist).
+        - Step 1. V(yes), V(would be) (check mode), V(already) (it was disabled), V(no proxy configuration),
+          V(failed) (the disabling C(PutVoiceConnectorProxy) failed), or V(not reached) (the connector failed before,
+          for example because it does not exist).
       returned: always
       type: str
       sample: "yes"

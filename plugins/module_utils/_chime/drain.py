@@ -96,7 +96,8 @@ class ConnectorDrain:
     rehearsal: bool
     proxy: Optional[Dict[str, Any]] = None
     proxy_known: bool = False
-    stopped_new_sessions: Optional[bool] = None  # None: step 1 not reached
+    stopping: bool = False  # the disabling Put was sent
+    stopped_new_sessions: Optional[bool] = None  # None: step 1 not done
     listed: bool = False
     not_closed: List[str] = field(default_factory=list)
     closed_left: int = 0
@@ -128,7 +129,7 @@ class ConnectorDrain:
 
     def report(self) -> Dict[str, Any]:
         if self.stopped_new_sessions is None:
-            stopped = "not reached"
+            stopped = "failed" if self.stopping else "not reached"
         elif self.proxy is None:
             stopped = "no proxy configuration"
         elif not self.stopped_new_sessions:
@@ -221,9 +222,11 @@ class RegionDrain:
             if drain.proxy is None and get_voice_connector(self.client, vc_id) is None:
                 drain.fail(f"Voice connector {vc_id} does not exist in region {self.client.meta.region_name}")
                 return
-        drain.stopped_new_sessions = drain.proxy is not None and not drain.proxy.get("Disabled")
-        if drain.stopped_new_sessions and not self.check_mode:
+        enabled = drain.proxy is not None and not drain.proxy.get("Disabled")
+        if enabled and not self.check_mode:
+            drain.stopping = True
             put_voice_connector_proxy(self.client, vc_id, disabling_members(drain.proxy))
+        drain.stopped_new_sessions = enabled
 
     # 2. ------------------------------------------------------------------------------------------------------------
     def list_sessions(self, drain: ConnectorDrain) -> None:

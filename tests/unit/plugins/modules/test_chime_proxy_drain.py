@@ -428,6 +428,7 @@ def test_a_refused_disable_stops_the_connector_before_its_sessions(run):
     small = by_id(result)[SMALL]
     assert "chime:PutVoiceConnectorProxy" in small["failed"] and "AccessDeniedException" in small["failed"]
     assert small["proxy_configuration"] == "kept" and small["sessions_deleted"] == 0
+    assert small["new_sessions_stopped"] == "failed" and small["changed"] is False
     assert run.ops(SMALL) == ["GetVoiceConnectorProxy", "PutVoiceConnectorProxy"]
     assert by_id(result)[BIG]["proxy_configuration"] == "removed"
 
