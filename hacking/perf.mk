@@ -5,7 +5,8 @@
 #                rehearsal at full size (about 12 minutes on 2 cores); prints the table docs/performance.md shows
 #   bench-smoke  the same program at small sizes, one run each (about 65 s; 80 s with a fresh AWS CLI venv):
 #                checks counts, request numbers, ids each once, max_in_flight and the fault rehearsal, not
-#                timings; part of `make test`
+#                timings; then the drain's at small sizes (about 10 s, every session deleted once); part of
+#                `make test`
 #
 # BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--only many --runs 3"`.
 
@@ -14,6 +15,8 @@ AWSCLI_VENV := $(BUILD)/venv-awscli
 BENCH = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench.py --python $(call VENV,$(PERF_PY))/bin/python \
 	--tree $(call TREE,$(PERF_PY)) --awscli $(AWSCLI_VENV)/bin/aws
 BENCH_ARGS ?=
+BENCH_DRAIN = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_drain.py --python $(call VENV,$(PERF_PY))/bin/python \
+	--tree $(call TREE,$(PERF_PY))
 
 .PHONY: bench bench-smoke
 
@@ -29,6 +32,7 @@ bench: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 
 bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(BENCH) --smoke $(BENCH_ARGS)
+	$(BENCH_DRAIN) --smoke
 
 # The whole-region inventory of issue 10 (tests/perf/bench_inventory.py): 200 connectors, 10,000 sessions in one
 # chime_proxy_session_info task, 200 proxy configurations in one chime_voice_connector_info task, each against
@@ -36,7 +40,7 @@ bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 # AWS CLI script alone starts 252 processes); BENCH_INVENTORY_ARGS=--smoke checks it in about 35 s.
 # Then the organisation-wide inventory of issue 16 (tests/perf/bench_org_inventory.py): 10 regions x 20 connectors
 # x 500 sessions in one chime_proxy_inventory task against the boto3 script of tests/perf/peer_inventory_boto3.py.
-# BENCH_ORG_ARGS passes its own options (--runs N, --max-regions N).
+# BENCH_ORG_ARGS passes its own options (--runs N, --max-regions N). Last, the drain of issue 17 (bench-drain below).
 BENCH_INVENTORY_ARGS ?=
 BENCH_ORG_ARGS ?=
 .PHONY: bench-inventory bench-org-inventory
@@ -45,6 +49,7 @@ bench-inventory: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 		--tree $(call TREE,$(PERF_PY)) --awscli $(AWSCLI_VENV)/bin/aws $(BENCH_INVENTORY_ARGS)
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
 		--tree $(call TREE,$(PERF_PY)) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ARGS)
+	$(BENCH_DRAIN) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_DRAIN_ARGS)
 
 bench-org-inventory: tree-$(PERF_PY)
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
@@ -58,9 +63,9 @@ failure-classes: tree-$(PERF_PY)
 
 # The drain of issue 17 (tests/perf/bench_drain.py): one connector with 2,000 open sessions against the same
 # playbook on an empty connector (requests, and time beyond it), and a region of 20 connectors x 100 sessions in one
-# run. About 2 minutes; BENCH_DRAIN_ARGS=--smoke checks it in about 30 s.
+# run, each against a plain boto3 script. About a minute; `make bench-inventory` runs it too. BENCH_DRAIN_ARGS=--smoke
+# checks it in about 10 s (and `make bench-smoke` does).
 BENCH_DRAIN_ARGS ?=
 .PHONY: bench-drain
 bench-drain: tree-$(PERF_PY)
-	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_drain.py --python $(call VENV,$(PERF_PY))/bin/python \
-		--tree $(call TREE,$(PERF_PY)) $(BENCH_DRAIN_ARGS)
+	$(BENCH_DRAIN) $(BENCH_DRAIN_ARGS)
