@@ -371,11 +371,11 @@ def main():
     dest = params["dest"]
     if dest is not None and not module.check_mode:
         document = {"region": region, "rehearsal": False, "voice_connectors": reports, "summary": result["summary"]}
-        made = ensure_dest(module, dest)
+        ensure_dest(module, dest)  # a new directory holds a new report: written says so
         path = os.path.join(dest, REPORT_FILE)
         written = write_text(module, path, json.dumps(document, indent=2) + "\n")
         result["files"] = {"drain_report_json": path}
-        result["changed"] = result["changed"] or made or written
+        result["changed"] = result["changed"] or written
 
     failed = [r for r in reports if r["failed"]]
     if failed:

@@ -31,6 +31,7 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
+from typing import Set
 from typing import Tuple
 
 from .concurrency import run_concurrently
@@ -75,15 +76,15 @@ class RegionGate:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
-        if name.startswith("_") or not callable(attribute):
+        operation = self._client.meta.method_to_api_mapping.get(name)
+        if operation is None:  # not an API operation (meta, exceptions, get_paginator, ...)
             return attribute
-        operation = self._client.meta.method_to_api_mapping.get(name, name)
 
-        def gated(*args: Any, **kwargs: Any) -> Any:
+        def gated(**kwargs: Any) -> Any:  # botocore's API methods take keyword arguments only
             with self._lock:
                 self._sent.setdefault(operation)
             with self._slots:
-                return attribute(*args, **kwargs)
+                return attribute(**kwargs)
 
         return gated
 
@@ -172,6 +173,14 @@ def other_associations(number: Dict[str, Any], voice_connector_id: str) -> List[
     ]
 
 
+def refused_of(errors: List[Dict[str, Any]], numbers: List[str]) -> Set[str]:
+    """Which of the numbers sent PhoneNumberErrors refused; all of them when an entry names no number, since which
+    one it meant cannot be told."""
+    if any(not e.get("PhoneNumberId") for e in errors):
+        return set(numbers)
+    return {e164(e["PhoneNumberId"]) for e in errors}
+
+
 class RegionDrain:
     """Drains connectors of one region through one gated client; the deletes of every connector share one pool."""
 
@@ -196,7 +205,7 @@ class RegionDrain:
 
     def drain(self, drains: List[ConnectorDrain]) -> List[ConnectorDrain]:
         """Drain each connector (at most max_concurrency at once); each one's report says what was done."""
-        with ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="chime-delete") as deleters:
+        with ThreadPoolExecutor(max_workers=self.max_concurrency) as deleters:
             self.deleters = deleters
             run_concurrently(self.drain_one, drains, self.max_concurrency)
         return drains
@@ -266,8 +275,8 @@ class RegionDrain:
     # 4. ------------------------------------------------------------------------------------------------------------
     def remove_proxy(self, drain: ConnectorDrain) -> None:
         if drain.proxy is None:
-            drain.proxy_removed = False
-        elif self.check_mode:
+            return  # nothing to remove: the report says "none"
+        if self.check_mode:
             drain.proxy_removed = True
         else:
             drain.proxy_removed = delete_voice_connector_proxy(self.client, drain.voice_connector_id)
@@ -291,13 +300,13 @@ class RegionDrain:
         if self.check_mode or not held:
             return
         refused = disassociate_phone_numbers(self.client, vc_id, held)
-        refused_numbers = {e164(e.get("PhoneNumberId", "")) for e in refused}
-        drain.disassociated = [n for n in held if n not in refused_numbers]
+        not_taken_off = refused_of(refused, held)
+        drain.disassociated = [n for n in held if n not in not_taken_off]
         if drain.disassociated:
             # Numbers taken off the connector are released even when others were refused: a rerun would no longer
             # find them on the connector.
             queued = delete_phone_numbers(self.client, drain.disassociated)
-            not_queued = {e164(e.get("PhoneNumberId", "")) for e in queued}
+            not_queued = refused_of(queued, drain.disassociated)
             drain.released = [n for n in drain.disassociated if n not in not_queued]
             refused = refused + queued
             found = run_concurrently(lambda n: get_phone_number(self.client, n), drain.released, self.max_concurrency)

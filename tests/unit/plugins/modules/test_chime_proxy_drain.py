@@ -71,6 +71,8 @@ class Region(Stubber):
         vc_id = params.get("VoiceConnectorId")
         if (op, vc_id) in f.faults:
             return f.faults[(op, vc_id)]
+        if (op, params.get("ProxySessionId")) in f.faults:
+            return f.faults[(op, params["ProxySessionId"])]
         if op == "ListVoiceConnectors":
             return 200, {"VoiceConnectors": [{"VoiceConnectorId": i, "Name": i} for i in f.connectors]}
         if op == "GetPhoneNumber":
@@ -83,6 +85,8 @@ class Region(Stubber):
                 if {"Name": "VoiceConnectorId", "Value": params["FilterValue"]} in n["Associations"]
             ]
             return 200, {"PhoneNumbers": copy.deepcopy(held)}
+        if op == "BatchDeletePhoneNumber" and f.refuse_without_id == "delete":
+            return 200, {"PhoneNumberErrors": [{"ErrorCode": "ServiceFailure", "ErrorMessage": "try again"}]}
         if op == "BatchDeletePhoneNumber":
             errors = [self.queue(n) for n in params["PhoneNumberIds"]]
             return 200, {"PhoneNumberErrors": [e for e in errors if e]}
@@ -121,6 +125,8 @@ class Region(Stubber):
             return 200, {}
         if op == "DisassociatePhoneNumbersFromVoiceConnector":
             errors = []
+            if f.refuse_without_id == "disassociate":
+                return 200, {"PhoneNumberErrors": [{"ErrorCode": "ServiceFailure", "ErrorMessage": "try again"}]}
             for e164 in params["E164PhoneNumbers"]:
                 if e164 in f.refuse:
                     errors.append({"PhoneNumberId": e164, "ErrorCode": "Conflict", "ErrorMessage": "in use"})
@@ -133,6 +139,8 @@ class Region(Stubber):
 
     def queue(self, e164):
         found = self.fake.numbers.get(e164)
+        if e164 in self.fake.refuse_delete:
+            return {"PhoneNumberId": e164, "ErrorCode": "Conflict", "ErrorMessage": "held"}
         if found is None:
             return {"PhoneNumberId": e164, "ErrorCode": "NotFound", "ErrorMessage": "not found"}
         found.update(Status="DeleteInProgress", DeletionTimestamp="2026-12-03T10:00:00.000Z")
@@ -175,7 +183,10 @@ class Fake:
         self.hold = 0.0
         self.faults = {}
         self.refuse = set()
+        self.refuse_delete = set()
+        self.refuse_without_id = False
         self.clients = 0
+        self.pool_sizes = []
         self.connectors = {
             BIG: {"proxy": proxy(), "sessions": [session(f"b-{n:03d}") for n in range(230)]},
             SMALL: {
@@ -193,6 +204,7 @@ class Fake:
 
         def chime_client(*args, **kwargs):
             client = real(*args, **kwargs)
+            self.pool_sizes.append(client.meta.config.max_pool_connections)
             Region(client, self).activate()
             self.clients += 1
             return client
@@ -372,6 +384,63 @@ def test_a_session_that_cannot_be_deleted_keeps_the_proxy_configuration(run):
     assert f"{BIG}: Failed to delete proxy session" in result["msg"]
 
 
+def test_a_deletion_refusal_that_names_no_number_releases_none(run):
+    run.refuse_without_id = "delete"
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    small = by_id(result)[SMALL]
+    assert small["numbers_disassociated"] == ["+19135550100", "+19135550199"] and small["numbers_released"] == []
+    assert small["failed"] == f"The service refused numbers of {SMALL}: None (ServiceFailure: try again)"
+
+
+def test_a_configuration_gone_before_its_removal_is_none(run):
+    run.faults[("DeleteVoiceConnectorProxy", SMALL)] = run.not_found()
+    result = run(voice_connector_ids=[SMALL])
+    assert not result.get("failed"), result
+    assert by_id(result)[SMALL]["proxy_configuration"] == "none"
+
+
+def test_sessions_deleted_before_a_refused_one_are_counted(run):
+    run.faults[("DeleteProxySession", "b-005")] = (403, {"Error": {"Code": "ForbiddenException", "Message": "no"}})
+    result = run(voice_connector_ids=[BIG], max_concurrency=1)
+    big = by_id(result)[BIG]
+    assert (big["sessions_deleted"], big["sessions_not_deleted"]) == (5, 225)
+    assert big["failed"].endswith("; 225 session(s) not deleted, the proxy configuration is kept")
+
+
+def test_sessions_gone_and_refused_are_counted_apart(run):
+    run.faults[("DeleteProxySession", "s-1")] = run.not_found()
+    run.faults[("DeleteProxySession", "s-2")] = (403, {"Error": {"Code": "ForbiddenException", "Message": "no"}})
+    result = run(voice_connector_ids=[SMALL], max_concurrency=1)
+    small = by_id(result)[SMALL]
+    assert (small["sessions_deleted"], small["sessions_already_gone"], small["sessions_not_deleted"]) == (0, 1, 1)
+    assert small["failed"].endswith("; 1 session(s) not deleted, the proxy configuration is kept")
+    assert result["summary"]["sessions_not_deleted"] == 1
+
+
+def test_two_failed_connectors_are_both_named(run):
+    result = run(voice_connector_ids=[MISSING, "drainmissing000000002"])
+    assert result["msg"] == (
+        f"2 of 2 voice connector(s) failed: {MISSING}: Voice connector {MISSING} does not exist in region us-east-1;"
+        " drainmissing000000002: Voice connector drainmissing000000002 does not exist in region us-east-1"
+    )
+
+
+def test_the_connection_pool_holds_max_concurrency_connections(run):
+    run(voice_connector_ids=[SMALL], max_concurrency=20)
+    assert run.pool_sizes == [20]
+
+
+def test_a_report_dest_with_a_home_directory(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = run(voice_connector_ids=[SMALL], dest="~/drain")
+    path = str(tmp_path / "drain" / "drain_report.json")
+    assert result["files"] == {"drain_report_json": path}
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    # Indented JSON, a line per member, ending with a newline.
+    assert text.startswith('{\n  "region": "us-east-1",\n  "rehearsal": false,\n') and text.endswith("}\n")
+
+
 def test_a_delete_that_still_fails_after_its_retries_fails_the_connector(run):
     run.faults[("DeleteProxySession", SMALL)] = (503, {"Error": {"Code": "ServiceUnavailableException", "Message": ""}})
     result = run(voice_connector_ids=[SMALL], max_concurrency=1)
@@ -381,13 +450,28 @@ def test_a_delete_that_still_fails_after_its_retries_fails_the_connector(run):
 
 
 def test_every_connector_with_a_proxy_configuration(run):
-    result = run(all_voice_connectors=True)
+    result = run(all_voice_connectors=True, voice_connector_ids=[])
     assert [r["voice_connector_id"] for r in result["voice_connectors"]] == [BIG, SMALL]
     assert run.count("ListVoiceConnectors") == 1
     assert run.count("GetVoiceConnectorProxy") == 3  # once each, not again for the drain
     assert run.count("GetVoiceConnector") == 0
-    assert result["summary"]["proxy_configurations_removed"] == 2
-    assert result["summary"]["sessions_deleted"] == 232
+    assert result["summary"] == {
+        "voice_connectors": 2,
+        "voice_connectors_failed": 0,
+        "sessions_deleted": 232,
+        "sessions_to_delete": 0,
+        "sessions_not_deleted": 0,
+        "proxy_configurations_removed": 2,
+        "numbers_released": 0,
+        "numbers_to_release": 0,
+    }
+
+
+def test_every_connector_rehearsed(run):
+    result = run(check_mode=True, all_voice_connectors=True)
+    assert [r["rehearsal"] for r in result["voice_connectors"]] == [True, True]
+    assert [r["sessions_to_delete"] for r in result["voice_connectors"]] == [230, 2]
+    assert run.writes() == []
 
 
 def test_numbers_released_after_the_proxy_configuration_is_gone(run):
@@ -406,6 +490,28 @@ def test_numbers_released_after_the_proxy_configuration_is_gone(run):
     assert run.count("BatchDeletePhoneNumber") == 1 and run.count("DeletePhoneNumber") == 1
     assert {n["Status"] for n in run.numbers.values()} == {"DeleteInProgress"}
     assert result["summary"]["numbers_released"] == 3
+    assert small["numbers_to_release"] == []  # only a rehearsal lists them there
+
+
+def test_a_number_refused_by_the_deletion_queue_is_not_released(run):
+    run.refuse_delete.update({"+19135550100", "+19135550199"})
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    small = by_id(result)[SMALL]
+    assert small["numbers_disassociated"] == ["+19135550100", "+19135550199"]
+    assert small["numbers_released"] == [] and small["numbers_leave_account"] == {}
+    assert small["failed"] == (
+        f"The service refused numbers of {SMALL}: +19135550100 (Conflict: held); +19135550199 (Conflict: held)"
+    )
+
+
+def test_a_refusal_that_names_no_number_still_fails_the_connector(run):
+    run.refuse_without_id = "disassociate"
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    small = by_id(result)[SMALL]
+    assert small["failed"] == f"The service refused numbers of {SMALL}: None (ServiceFailure: try again)"
+    # Which number it meant cannot be told: none counts as taken off, none is queued.
+    assert small["numbers_disassociated"] == [] and small["numbers_released"] == []
+    assert not {"DeletePhoneNumber", "BatchDeletePhoneNumber"} & set(run.ops())
 
 
 def test_a_refused_number_fails_the_connector_naming_it(run):
@@ -443,10 +549,18 @@ def test_every_number_refused_releases_none(run):
 
 
 def test_a_number_associated_elsewhere_stops_the_release_before_any_number_write(run):
-    run.numbers["+19135550199"]["Associations"].append({"Name": "SipRuleId", "Value": "rule-1"})
+    run.numbers["+19135550199"]["Associations"] += [
+        {"Name": "SipRuleId", "Value": "rule-1"},
+        # Another kind of association with the connector's own id is still elsewhere.
+        {"Name": "VoiceConnectorGroupId", "Value": SMALL},
+    ]
+    run.numbers["+19135550100"]["Associations"].append({"Name": "SipRuleId", "Value": "rule-2"})
     result = run(voice_connector_ids=[SMALL], release_numbers=True)
     assert result["failed"] is True
-    assert "+19135550199 (SipRuleId rule-1)" in by_id(result)[SMALL]["failed"]
+    assert by_id(result)[SMALL]["failed"] == (
+        f"Phone numbers of {SMALL} are also associated elsewhere, so none was released: +19135550100 (SipRuleId"
+        f" rule-2); +19135550199 (SipRuleId rule-1, VoiceConnectorGroupId {SMALL})"
+    )
     assert not {"DisassociatePhoneNumbersFromVoiceConnector", "DeletePhoneNumber", "BatchDeletePhoneNumber"} & set(
         run.ops()
     )
@@ -483,9 +597,12 @@ def test_a_rerun_with_the_same_outcome_leaves_the_report_unchanged(run, tmp_path
 @pytest.mark.parametrize(
     "args, words",
     [
-        ({}, ["give voice_connector_ids (at least one) or all_voice_connectors=true"]),
-        ({"voice_connector_ids": []}, ["give voice_connector_ids"]),
-        ({"voice_connector_ids": [SMALL], "all_voice_connectors": True}, ["are mutually exclusive"]),
+        ({}, [": give voice_connector_ids (at least one) or all_voice_connectors=true"]),
+        ({"voice_connector_ids": []}, [": give voice_connector_ids (at least one) or all_voice_connectors=true"]),
+        (
+            {"voice_connector_ids": [SMALL], "all_voice_connectors": True},
+            [": voice_connector_ids and all_voice_connectors=true are mutually exclusive"],
+        ),
         ({"voice_connector_ids": ["   "]}, ["voice_connector_ids[0] (DeleteVoiceConnectorProxy VoiceConnectorId)"]),
         ({"voice_connector_ids": [SMALL], "max_concurrency": 0}, ["max_concurrency must be between 1 and 100, got 0"]),
     ],
@@ -495,7 +612,7 @@ def test_bad_input_fails_before_any_request(run, args, words):
     assert result["failed"] is True
     for word in words:
         assert word in result["msg"], result["msg"]
-    assert "nothing was sent to AWS" in result["msg"]
+    assert result["msg"].startswith("Invalid options, nothing was sent to AWS: ")
     assert run.clients == 0 and run.sent == []
 
 
