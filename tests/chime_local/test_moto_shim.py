@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,12 @@ import moto.backends
 import pytest
 from chime_local import moto_shim
 from chime_local.chimesdkvoice import chimesdkvoice_backends
+from chime_local.chimesdkvoice.models import PAGINATION_MODEL
+from chime_local.chimesdkvoice.models import PageCursor
+from chime_local.chimesdkvoice.models import page_key
+from chime_local.chimesdkvoice.models import token_page_key
 from moto.moto_server import werkzeug_app
+from moto.utilities.paginator import paginate
 
 TOOLS = Path(moto_shim.__file__).resolve().parent
 
@@ -105,3 +112,22 @@ def test_importer_change_is_detected(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(moto.backends, "_import_backend", _import_backend)
     assert any("_import_backend" in p for p in moto_shim.moto_internals_problems())
+
+
+def test_moto_next_token_points_at_the_page_key_the_endpoint_reads() -> None:
+    """The endpoint reads moto's NextToken itself (models.token_page_key) to refuse forged ones and to resume
+    after a deleted session. moto 5.2.6 changed how the token holds the key (text became a list of one): a moto
+    that changes it again fails here, not in every listing test."""
+    created = datetime(2026, 4, 7, tzinfo=timezone.utc)
+    items = [PageCursor(page_key(created, ident)) for ident in ("first", "second", "third")]
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def _proxy_session_page(**_kwargs: Any) -> list[PageCursor]:
+        return items
+
+    page, token = _proxy_session_page(max_results=1)
+    assert page == items[:1]
+    assert token_page_key(token) == items[1].page_key
+    page, token = _proxy_session_page(max_results=1, next_token=token)
+    assert page == items[1:2]
+    assert token_page_key(token) == items[2].page_key

@@ -70,6 +70,11 @@ FORGED_TOKENS = {
     "uniqueAttributes not text": token(b'{"uniqueAttributes": 5}'),
     "uniqueAttributes nested deep": token(b'{"uniqueAttributes": ' + b"[" * 3000 + b"]" * 3000 + b"}"),
     "uniqueAttributes of no session": token(b'{"uniqueAttributes": "no-such-key"}'),
+    "uniqueAttributes two keys": token(
+        b'{"uniqueAttributes": ["20200415T161010288000~61", "20200415T161010288000~62"]}'
+    ),
+    "uniqueAttributes a list of a number": token(b'{"uniqueAttributes": [5]}'),
+    "uniqueAttributes an empty list": token(b'{"uniqueAttributes": []}'),
     "huge integer": token(b"9" * 5000),
 }
 

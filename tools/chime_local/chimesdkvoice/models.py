@@ -69,7 +69,7 @@ NANP_COUNTRIES = {"US", "CA", "PR"}
 # First area codes tried for North American pools (913 is the AWS example's proxy number).
 NANP_AREA_CODES = ("913", "206", "312", "415", "512", "617", "702", "818", "929", "971")
 
-# moto's paginator; ``page_key`` sorts like (created, id) and never contains moto's "|" separator.
+# moto's paginator; ``page_key`` sorts like (created, id) and never contains "|", moto 5.2.5's separator.
 PAGINATION_MODEL = {
     name: {
         "input_token": "next_token",
@@ -90,7 +90,8 @@ def token_page_key(token: str | None) -> str | None:
     """The ``page_key`` a NextToken of moto's paginator points at; BadRequestException for anything else.
 
     moto's own decoder would let a forged token through to an AttributeError, a KeyError or a
-    RecursionError; this refuses it first.
+    RecursionError; this refuses it first. moto up to 5.2.5 writes the key as text, 5.2.6 and later
+    as a list of one (``uniqueAttributes`` of a single attribute); both are read.
     """
     if token is None:
         return None
@@ -99,6 +100,8 @@ def token_page_key(token: str | None) -> str | None:
         key = decoded.get("uniqueAttributes") if isinstance(decoded, dict) else None
     except Exception:  # pylint: disable=broad-exception-caught  # ValueError, RecursionError, binascii...
         key = None
+    if isinstance(key, list) and len(key) == 1:
+        key = key[0]
     if not isinstance(key, str) or "~" not in key:
         raise BadRequestException("Invalid NextToken.")
     return key
