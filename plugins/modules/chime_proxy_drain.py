@@ -27,8 +27,9 @@ description:
     the whole result.
   - Supports check mode, the rehearsal. Only the reads are sent (the proxy configuration, the sessions, and with
     O(release_numbers=true) the numbers) and the report says what would be done. No file is written.
-  - Idempotent. A rerun finds nothing left to do and sends no write request; a connector already disabled is not
-    written again, a connector without a proxy configuration has nothing to remove.
+  - Idempotent. A rerun finds nothing left to do, sends no write request and leaves the report of O(dest) as it is
+    (C(changed=false)); a connector already disabled is not written again, a connector without a proxy
+    configuration has nothing to remove.
   - Every request goes through the collection's retry layer, as
     R(Failures and retries,ansible_collections.telephony.chime.docsite.failures) describes.
   - Every option is checked before any request is sent, against the C(chime-sdk-voice) service model that the
@@ -64,9 +65,16 @@ options:
     default: false
   dest:
     description:
-      - A directory to write C(drain_report.json) into (RV(voice_connectors) and RV(summary) with the region);
-        created (mode C(0700)) when it does not exist. The file is written to a temporary file beside it and moved
-        into place when its content changed, also when a connector failed.
+      - A directory to write C(drain_report.json) into (RV(voice_connectors) and RV(summary) with the region), the
+        record of what the drain did; created (mode C(0700)) before the first request when it does not exist. It
+        must be a directory this user can write in, or a path where one can be made, checked before any request.
+      - The report is written when the drain changed something or a connector failed, or when there is none yet,
+        through a temporary file beside it moved into place. A rerun that finds nothing to do leaves the report
+        there as it is (only mode, owner and group are applied), so that the record of the drain is not lost.
+      - A report replaced by another (a drain of other connectors, another region, a failure) is kept beside it,
+        named as Ansible's C(backup) option names its copies (C(drain_report.json.PID.YYYY-MM-DD@HH:MM:SS~)); see
+        RV(backup_file).
+      - A report that cannot be written fails the task after the drain, with the whole result of what was done.
       - Not written in check mode.
     type: path
 notes:
@@ -123,11 +131,17 @@ EXAMPLES = r"""
 RETURN = r"""
 changed:
   description:
-    - Whether a write request succeeded on any connector (in check mode, would be sent), or the report's content or
-      attributes changed. A rerun that finds nothing to do sends no write, but rewrites a report that said otherwise.
+    - Whether a write request succeeded on any connector (in check mode, would be sent), or O(dest) or the report
+      was made, or the report's content or attributes changed. A rerun that finds nothing to do sends no write
+      request and leaves the report as it is.
   returned: always
   type: bool
   sample: true
+backup_file:
+  description: The copy kept of the report that this run's report replaced.
+  returned: when a report in O(dest) was replaced by one with other content
+  type: str
+  sample: /srv/migration/us-east-1/drain_report.json.41532.2026-12-06@11:21:27~
 region:
   description: The region drained.
   returned: always
@@ -282,12 +296,14 @@ summary:
     numbers_released: 3
     numbers_to_release: 0
 files:
-  description: The report written (in check mode, none); empty without O(dest).
+  description: The report in O(dest), written by this run or left as it was (in check mode, none); empty without O(dest).
   returned: always
   type: dict
   contains:
     drain_report_json:
-      description: The path of C(drain_report.json), with C(region), C(rehearsal), C(voice_connectors) and C(summary).
+      description:
+        - The path of C(drain_report.json), with C(region), C(rehearsal), C(voice_connectors) and C(summary).
+        - After a rerun that found nothing to do, the report of the drain before it.
       returned: with O(dest), except in check mode
       type: str
       sample: /srv/migration/us-east-1/drain_report.json
@@ -309,6 +325,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.model impor
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import ensure_dest
+from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import set_attributes
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_text
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
@@ -326,6 +343,13 @@ def connector_violations(params):
     return []
 
 
+def report_violations(dest):
+    path = None if dest is None else os.path.join(dest, REPORT_FILE)
+    if path is not None and os.path.lexists(path) and not os.path.isfile(path):
+        return [f"dest must not hold a {REPORT_FILE} that is not a file, {path} is not one"]
+    return []
+
+
 def main():
     argument_spec = dict(
         voice_connector_ids=dict(type="list", elements="str"),
@@ -337,14 +361,17 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
     params = module.params
 
+    dest = params["dest"]
     try:
         model = ChimeModel()
         raise_for_violations(
             option_violations(model, params, OPTION_MEMBERS)
             + connector_violations(params)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
-            + dest_violations(params["dest"])
+            + (dest_violations(dest) or report_violations(dest))
         )
+        # Made before the first request, so that a drain never has to fail for want of a place for its record.
+        made_dest = dest is not None and ensure_dest(module, dest)
         client = chime_client(module, model, params["max_concurrency"])
         drains, sent = drain_region(
             client,
@@ -361,23 +388,33 @@ def main():
         notices.show(operation)
     reports = [d.report() for d in drains]
     region = client.meta.region_name
+    failed = [r for r in reports if r["failed"]]
     result = {
-        "changed": any(r["changed"] for r in reports),
+        "changed": any(r["changed"] for r in reports) or made_dest,
         "region": region,
         "voice_connectors": reports,
         "summary": summarize(drains),
         "files": {},
     }
-    dest = params["dest"]
-    if dest is not None and not module.check_mode:
-        document = {"region": region, "rehearsal": False, "voice_connectors": reports, "summary": result["summary"]}
-        ensure_dest(module, dest)  # a new directory holds a new report: written says so
-        path = os.path.join(dest, REPORT_FILE)
-        written = write_text(module, path, json.dumps(document, indent=2) + "\n")
+    path = None if dest is None else os.path.join(dest, REPORT_FILE)
+    if path is not None and not module.check_mode:
         result["files"] = {"drain_report_json": path}
-        result["changed"] = result["changed"] or written
+        try:
+            if result["changed"] or failed or not os.path.exists(path):
+                document = {"region": region, "rehearsal": False, "voice_connectors": reports}
+                document["summary"] = result["summary"]
+                written, kept = write_text(module, path, json.dumps(document, indent=2) + "\n", keep_previous=True)
+                result["changed"] = result["changed"] or written
+                if kept:
+                    result["backup_file"] = kept
+            else:
+                # The report is the record of what a drain did: a rerun that found nothing to do leaves it as it is.
+                result["changed"] = set_attributes(module, path)
+        except AnsibleChimeError as e:
+            module.fail_json(
+                msg=f"The drain was done as this result says, but its report was not written: {e}", **result
+            )
 
-    failed = [r for r in reports if r["failed"]]
     if failed:
         what = "; ".join(f"{r['voice_connector_id']}: {r['failed']}" for r in failed)
         module.fail_json(msg=f"{len(failed)} of {len(reports)} voice connector(s) failed: {what}", **result)

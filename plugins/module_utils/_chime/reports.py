@@ -21,13 +21,16 @@ import os
 import shutil
 import tempfile
 import threading
+from functools import partial
 from typing import IO
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Tuple
 
+from .errors import AnsibleChimeError
 from .inventory import NUMBER_COLUMNS
 from .inventory import SESSION_COLUMNS
 from .inventory import RegionReport
@@ -65,10 +68,13 @@ class Scratch:
             "numbers_csv": "".join(report.numbers_csv),
         }
         paths = {}
-        for piece in self.PIECES:
-            fd, paths[piece] = tempfile.mkstemp(dir=self.directory, suffix=f".{piece}")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                out.write(texts[piece])
+        try:
+            for piece in self.PIECES:
+                fd, paths[piece] = tempfile.mkstemp(dir=self.directory, suffix=f".{piece}")
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    out.write(texts[piece])
+        except OSError as e:
+            raise AnsibleChimeError(message=f"Could not write the gathered data to {self.directory}: {e}") from e
         with self.lock:
             self.parts[(report.account_id, report.region)] = (report.summary, paths)
 
@@ -144,21 +150,50 @@ def write_reports(
     staging = scratch.directory if module.check_mode else dest
     changed = False
     for name, path in paths.items():
-        fd, staged = tempfile.mkstemp(dir=staging, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                if name == JSON_FILE:
-                    write_json(out, scratch, order, tail)
-                else:
-                    columns, key = (
-                        (SESSION_COLUMNS, "sessions_csv") if name == SESSIONS_FILE else (NUMBER_COLUMNS, "numbers_csv")
-                    )
-                    write_csv(out, scratch, order, columns, key)
-            changed = place(module, staged, path) or changed
-        finally:
-            if os.path.exists(staged):
-                os.remove(staged)
+        if name == JSON_FILE:
+            fill = partial(write_json, scratch=scratch, order=order, tail=tail)
+        else:
+            columns, key = (
+                (SESSION_COLUMNS, "sessions_csv") if name == SESSIONS_FILE else (NUMBER_COLUMNS, "numbers_csv")
+            )
+            fill = partial(write_csv, scratch=scratch, order=order, columns=columns, key=key)
+        changed = staged_write(module, staging, path, fill)[0] or changed
     return {name.replace(".", "_"): path for name, path in paths.items()}, changed
+
+
+def staged_write(
+    module: Any, staging: str, path: str, fill: Callable[[IO[str]], None], keep_previous: bool = False
+) -> Tuple[bool, Optional[str]]:
+    """Write a file through a temporary one in staging (beside it; in check mode the module's tmpdir, only
+    compared), moved into place when its content differs; whether anything changed, and with keep_previous the copy
+    kept of the file it replaced (named as Ansible's backup option names it), if one was.
+
+    A file that cannot be written is an AnsibleChimeError that names it.
+    """
+    staged = None
+    try:
+        fd, staged = tempfile.mkstemp(dir=staging, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            fill(out)
+        kept = None
+        if keep_previous and not module.check_mode and os.path.isfile(path) and _sha1(staged) != _sha1(path):
+            kept = keep_copy(module, path)
+        return place(module, staged, path), kept
+    except OSError as e:
+        raise AnsibleChimeError(message=f"Could not write {path}: {e}") from e
+    finally:
+        if staged is not None and os.path.exists(staged):
+            os.remove(staged)
+
+
+def keep_copy(module: Any, path: str) -> str:
+    """A copy of path beside it, as Ansible's backup option makes one (path.PID.YYYY-MM-DD@HH:MM:SS~); its name."""
+    try:
+        return module.backup_local(path)
+    except Exception as e:  # pylint: disable=broad-exception-caught  # backup_local wraps its OSError in Exception
+        raise AnsibleChimeError(
+            message=f"Could not keep a copy of {path} before replacing it: {e.__cause__ or e}"
+        ) from e
 
 
 def place(module: Any, staged: str, path: str) -> bool:
@@ -173,34 +208,41 @@ def place(module: Any, staged: str, path: str) -> bool:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         module.atomic_move(staged, path)
         exists = True
-    if exists:
-        file_args = module.load_file_common_arguments(module.params, path=path)
-        if file_args.get("mode") is None:
-            file_args["mode"] = DEFAULT_MODE
-        changed = module.set_fs_attributes_if_different(file_args, changed)
-    return changed
+    return set_attributes(module, path, changed) if exists else changed
 
 
-def write_text(module: Any, path: str, text: str) -> bool:
-    """Write one small file the same way (staged beside it, moved into place when it differs); whether it changed.
+def set_attributes(module: Any, path: str, changed: bool = False) -> bool:
+    """Set a file's mode, owner and group as asked (add_file_common_args; mode 0600 by default); whether anything
+    changed, this or what came before (changed)."""
+    file_args = module.load_file_common_arguments(module.params, path=path)
+    if file_args.get("mode") is None:
+        file_args["mode"] = DEFAULT_MODE
+    return module.set_fs_attributes_if_different(file_args, changed)
 
-    In check mode it is staged in the module's tmpdir and only compared.
-    """
-    directory = module.tmpdir if module.check_mode else os.path.dirname(path)
-    fd, staged = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        return place(module, staged, path)
-    finally:
-        if os.path.exists(staged):
-            os.remove(staged)
+
+def write_text(module: Any, path: str, text: str, keep_previous: bool = False) -> Tuple[bool, Optional[str]]:
+    """Write one small file the same way as the inventory's (staged_write)."""
+    staging = module.tmpdir if module.check_mode else os.path.dirname(path)
+    return staged_write(module, staging, path, lambda out: out.write(text), keep_previous)
 
 
 def dest_violations(dest: Optional[str]) -> List[str]:
-    """dest's rule: a directory, or a path where one can be made."""
-    if dest is not None and os.path.exists(dest) and not os.path.isdir(dest):
-        return [f"dest must be a directory, {dest} is not one"]
+    """dest's rule: a directory that can be written, or a path where one can be made (its nearest existing parent
+    is a directory that can be written)."""
+    if dest is None:
+        return []
+    if os.path.exists(dest):
+        if not os.path.isdir(dest):
+            return [f"dest must be a directory, {dest} is not one"]
+        where = dest
+    else:
+        where = os.path.dirname(os.path.abspath(dest))
+        while not os.path.exists(where):
+            where = os.path.dirname(where)
+        if not os.path.isdir(where):
+            return [f"dest must be a directory or a path where one can be made, {where} is not a directory"]
+    if not os.access(where, os.W_OK | os.X_OK):
+        return [f"dest must be a directory this user can write in, {where} is not writable"]
     return []
 
 
@@ -208,7 +250,10 @@ def ensure_dest(module: Any, dest: str) -> bool:
     """Make dest (mode 0700) when it does not exist, except in check mode; whether it was made."""
     if os.path.exists(dest) or module.check_mode:
         return False
-    os.makedirs(dest, mode=0o700)
+    try:
+        os.makedirs(dest, mode=0o700)
+    except OSError as e:
+        raise AnsibleChimeError(message=f"Could not make dest {dest}, nothing was sent to AWS: {e}") from e
     return True
 
 

@@ -582,16 +582,100 @@ def test_ten_in_flight_by_default(run):
     assert run.max_in_flight == 10
 
 
-def test_a_rerun_with_the_same_outcome_leaves_the_report_unchanged(run, tmp_path):
+def read_report(dest):
+    with open(os.path.join(dest, "drain_report.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def test_a_rerun_that_finds_nothing_to_do_keeps_the_record_of_the_drain(run, tmp_path):
+    dest = str(tmp_path / "report")
+    first = run(voice_connector_ids=[SMALL], dest=dest)
+    assert first["changed"] is True and "backup_file" not in first
+    record = read_report(dest)
+    assert record["summary"]["sessions_deleted"] == 2
+    second = run(voice_connector_ids=[SMALL], dest=dest)
+    assert second["changed"] is False and run.writes() == []
+    assert second["files"] == {"drain_report_json": os.path.join(dest, "drain_report.json")}
+    assert read_report(dest) == record and sorted(os.listdir(dest)) == ["drain_report.json"]
+    # mode, owner and group still apply to the report there, without rewriting it
+    third = run(voice_connector_ids=[SMALL], dest=dest, mode="0640")
+    assert third["changed"] is True and run.writes() == []
+    assert stat.S_IMODE(os.stat(os.path.join(dest, "drain_report.json")).st_mode) == 0o640
+    assert read_report(dest) == record
+    fourth = run(voice_connector_ids=[SMALL], dest=dest, mode="0640")
+    assert fourth["changed"] is False
+
+
+def test_a_report_replaced_by_another_drain_is_kept_beside_it(run, tmp_path):
     dest = str(tmp_path / "report")
     run(voice_connector_ids=[SMALL], dest=dest)
-    second = run(voice_connector_ids=[SMALL], dest=dest)
-    assert second["changed"] is True  # the report now says that nothing was left
-    third = run(voice_connector_ids=[SMALL], dest=dest, mode="0640")
-    assert third["changed"] is True
-    assert stat.S_IMODE(os.stat(os.path.join(dest, "drain_report.json")).st_mode) == 0o640
-    fourth = run(voice_connector_ids=[SMALL], dest=dest, mode="0640")
-    assert fourth["changed"] is False and run.writes() == []
+    first = read_report(dest)
+    second = run(voice_connector_ids=[BIG], dest=dest)
+    kept = second["backup_file"]
+    assert os.path.dirname(kept) == dest and os.path.basename(kept).startswith("drain_report.json.")
+    assert kept.endswith("~")
+    with open(kept, encoding="utf-8") as f:
+        assert json.load(f) == first
+    assert read_report(dest)["voice_connectors"] == second["voice_connectors"]
+    assert sorted(os.listdir(dest)) == sorted(["drain_report.json", os.path.basename(kept)])
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+
+
+def test_the_first_drain_into_dest_writes_a_report_even_when_there_was_nothing_to_do(run, tmp_path):
+    dest = tmp_path / "report"
+    dest.mkdir()
+    run.connectors[PLAIN]["sessions"] = []
+    result = run(voice_connector_ids=[PLAIN], dest=str(dest))
+    assert result["changed"] is True and run.writes() == []
+    assert read_report(str(dest))["voice_connectors"] == result["voice_connectors"]
+
+
+def test_a_failed_rerun_replaces_the_report_and_keeps_the_one_before(run, tmp_path):
+    dest = str(tmp_path / "report")
+    run(voice_connector_ids=[SMALL], dest=dest)
+    failed = run(voice_connector_ids=[MISSING], dest=dest)
+    assert failed["failed"] is True and failed["backup_file"]
+    assert read_report(dest)["voice_connectors"][0]["failed"].startswith(f"Voice connector {MISSING} does not")
+    again = run(voice_connector_ids=[MISSING], dest=dest)
+    assert again["failed"] is True and again["changed"] is False and "backup_file" not in again
+
+
+def test_a_report_that_cannot_be_written_fails_with_everything_the_drain_did(run, tmp_path, monkeypatch):
+    dest = str(tmp_path / "report")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(
+        "ansible_collections.telephony.chime.plugins.module_utils._chime.reports.tempfile.mkstemp", full_disk
+    )
+    result = run(voice_connector_ids=[SMALL], dest=dest)
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "The drain was done as this result says, but its report was not written: Could not write"
+        f" {dest}/drain_report.json: [Errno 28] No space left on device"
+    )
+    assert result["changed"] is True and result["summary"]["sessions_deleted"] == 2
+    assert by_id(result)[SMALL]["proxy_configuration"] == "removed"
+    assert os.listdir(dest) == []
+
+
+def test_a_report_whose_copy_cannot_be_kept_is_not_replaced(run, tmp_path, monkeypatch):
+    dest = str(tmp_path / "report")
+    run(voice_connector_ids=[SMALL], dest=dest)
+    record = read_report(dest)
+
+    def no_copy(self, path):
+        raise Exception(f"Could not make backup of {path!r}") from OSError(13, "Permission denied")
+
+    monkeypatch.setattr("ansible.module_utils.basic.AnsibleModule.backup_local", no_copy)
+    result = run(voice_connector_ids=[BIG], dest=dest)
+    assert result["failed"] is True and result["summary"]["sessions_deleted"] == 230
+    assert result["msg"].endswith(
+        f"its report was not written: Could not keep a copy of {dest}/drain_report.json before replacing it:"
+        " [Errno 13] Permission denied"
+    )
+    assert read_report(dest) == record
 
 
 @pytest.mark.parametrize(
@@ -621,6 +705,52 @@ def test_dest_that_is_a_file_fails_before_any_request(run, tmp_path):
     path.write_text("x")
     result = run(voice_connector_ids=[SMALL], dest=str(path))
     assert result["failed"] is True and f"dest must be a directory, {path} is not one" in result["msg"]
+    assert run.clients == 0
+
+
+def test_dest_that_cannot_be_made_fails_before_any_request(run, tmp_path):
+    path = tmp_path / "a-file"
+    path.write_text("x")
+    result = run(voice_connector_ids=[SMALL], dest=str(path / "reports" / "us-east-1"))
+    assert result["msg"] == (
+        "Invalid options, nothing was sent to AWS: dest must be a directory or a path where one can be made,"
+        f" {path} is not a directory"
+    )
+    assert run.clients == 0
+
+
+def test_dest_that_cannot_be_written_fails_before_any_request(run, tmp_path, monkeypatch):
+    # root may write anywhere, so the file system's answer is played by os.access for this one directory
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: p != str(tmp_path) and real_access(p, mode))
+    result = run(voice_connector_ids=[SMALL], dest=str(tmp_path / "report"))
+    assert result["msg"] == (
+        f"Invalid options, nothing was sent to AWS: dest must be a directory this user can write in, {tmp_path} is"
+        " not writable"
+    )
+    assert run.clients == 0
+
+
+def test_a_report_path_that_is_not_a_file_fails_before_any_request(run, tmp_path):
+    (tmp_path / "drain_report.json").mkdir()
+    result = run(voice_connector_ids=[SMALL], dest=str(tmp_path))
+    assert result["msg"] == (
+        f"Invalid options, nothing was sent to AWS: dest must not hold a drain_report.json that is not a file,"
+        f" {tmp_path}/drain_report.json is not one"
+    )
+    assert run.clients == 0
+
+
+def test_dest_that_os_refuses_to_make_fails_before_any_request(run, tmp_path, monkeypatch):
+    def refuse(path, mode):
+        raise OSError(30, "Read-only file system", path)
+
+    monkeypatch.setattr(os, "makedirs", refuse)
+    result = run(voice_connector_ids=[SMALL], dest=str(tmp_path / "report"))
+    assert result["msg"] == (
+        f"Could not make dest {tmp_path}/report, nothing was sent to AWS: [Errno 30] Read-only file system:"
+        f" '{tmp_path}/report'"
+    )
     assert run.clients == 0
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import tempfile
 import threading
 import time
 
@@ -620,6 +621,38 @@ def test_dest_that_is_a_file_fails_before_any_request(run, tmp_path):
         f"dest must be a directory, {tmp_path / 'file'} is not one"
     )
     assert run.chime == [] and run.sts_sent == []
+
+
+def test_dest_under_a_file_fails_before_any_request(run, tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run(dest=str(tmp_path / "file" / "audit"))
+    assert result["msg"] == (
+        "Invalid options, nothing was sent to AWS: dest must be a directory or a path where one can be made,"
+        f" {tmp_path / 'file'} is not a directory"
+    )
+    assert run.chime == [] and run.sts_sent == []
+
+
+@pytest.mark.parametrize("failing", ["spill", "file"])
+def test_a_full_disk_fails_the_task_naming_the_file(run, dest, monkeypatch, failing):
+    real_mkstemp = tempfile.mkstemp
+
+    def full_disk(*args, **kwargs):
+        if (failing == "spill") == ("prefix" not in kwargs):  # the spill's scratch files have no prefix
+            raise OSError(28, "No space left on device")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(
+        "ansible_collections.telephony.chime.plugins.module_utils._chime.reports.tempfile.mkstemp", full_disk
+    )
+    result = run(regions=["us-east-1"], dest=dest)
+    assert result["failed"] is True
+    if failing == "file":
+        assert result["msg"] == f"Could not write {dest}/proxy_inventory.json: [Errno 28] No space left on device"
+    else:
+        assert result["msg"].startswith(f"Could not write the gathered data to {dest}/.proxy_inventory.")
+        assert result["msg"].endswith(": [Errno 28] No space left on device")
+    assert os.listdir(dest) == []
 
 
 def test_the_end_of_support_is_said(run):
