@@ -27,6 +27,8 @@ description:
     the whole result.
   - Supports check mode, the rehearsal. Only the reads are sent (the proxy configuration, the sessions, and with
     O(release_numbers=true) the numbers) and the report says what would be done. No file is written.
+  - Supports C(--diff), each connector before and after (in check mode, as it would be after), with its proxy
+    configuration, how many sessions are not C(Closed), and with O(release_numbers=true) its numbers.
   - Idempotent. A rerun finds nothing left to do, sends no write request and leaves the report of O(dest) as it is
     (C(changed=false)); a connector already disabled is not written again, a connector without a proxy
     configuration has nothing to remove.
@@ -295,6 +297,22 @@ summary:
     proxy_configurations_removed: 2
     numbers_released: 3
     numbers_to_release: 0
+diff:
+  description:
+    - With C(--diff), each connector by id, before and after the drain (in check mode, as it would be after).
+    - C(proxy_configuration) is the configuration in snake_case, as M(telephony.chime.chime_voice_connector_info)
+      returns it (an empty dict where there is none), C(sessions_not_closed) a count, and C(phone_numbers), with
+      O(release_numbers=true), the numbers on the connector.
+  returned: when diff mode is on
+  type: dict
+  sample:
+    before:
+      abcdef1ghij2klmno3pqr4:
+        proxy_configuration: {default_session_expiry_minutes: 60, disabled: false, phone_number_countries: ["US"]}
+        sessions_not_closed: 3
+        phone_numbers: ["+19135550100", "+19135550199"]
+    after:
+      abcdef1ghij2klmno3pqr4: {proxy_configuration: {}, sessions_not_closed: 0, phone_numbers: []}
 files:
   description: The report in O(dest), written by this run or left as it was (in check mode, none); empty without O(dest).
   returned: always
@@ -318,6 +336,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import diff_of
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import drain_region
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import summarize
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
@@ -396,6 +415,12 @@ def main():
         "summary": summarize(drains),
         "files": {},
     }
+    if module._diff:
+        shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
+        result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}
+    if module._diff:
+        shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
+        result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}
     path = None if dest is None else os.path.join(dest, REPORT_FILE)
     if path is not None and not module.check_mode:
         result["files"] = {"drain_report_json": path}

@@ -37,6 +37,7 @@ from typing import Tuple
 from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
 from .errors import reason_of
+from .normalize import snake_case_keys
 from .phone_numbers import delete_phone_numbers
 from .phone_numbers import disassociate_phone_numbers
 from .phone_numbers import e164
@@ -162,6 +163,27 @@ class ConnectorDrain:
             "numbers_leave_account": self.leave_account,
             "failed": self.failed,
         }
+
+
+def diff_of(drain: ConnectorDrain, release_numbers: bool) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """The connector before and after the drain (in check mode, as it would be after), for --diff: its proxy
+    configuration ({} where there is none), how many sessions are not Closed, and with release_numbers its numbers."""
+    report = drain.report()
+    proxy = snake_case_keys(drain.proxy or {})
+    if report["proxy_configuration"] in ("removed", "would be removed"):
+        proxy_after: Dict[str, Any] = {}
+    elif report["new_sessions_stopped"] in ("yes", "would be"):
+        proxy_after = {**proxy, "disabled": True}
+    else:
+        proxy_after = proxy
+    gone = report["sessions_to_delete"] if drain.rehearsal else drain.deleted + drain.already_gone
+    before = {"proxy_configuration": proxy, "sessions_not_closed": len(drain.not_closed)}
+    after = {"proxy_configuration": proxy_after, "sessions_not_closed": len(drain.not_closed) - gone}
+    if release_numbers:
+        taken = drain.numbers_to_release if drain.rehearsal and drain.failed is None else drain.disassociated
+        before["phone_numbers"] = drain.numbers_to_release
+        after["phone_numbers"] = [n for n in drain.numbers_to_release if n not in taken]
+    return before, after
 
 
 def other_associations(number: Dict[str, Any], voice_connector_id: str) -> List[str]:

@@ -384,6 +384,61 @@ def test_a_session_that_cannot_be_deleted_keeps_the_proxy_configuration(run):
     assert f"{BIG}: Failed to delete proxy session" in result["msg"]
 
 
+SMALL_PROXY = {
+    "default_session_expiry_minutes": 60,
+    "disabled": False,
+    "fall_back_phone_number": "+19135550111",
+    "phone_number_countries": ["US"],
+}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_diff_shows_each_connector_before_and_after(run, check_mode):
+    result = run(check_mode=check_mode, _ansible_diff=True, voice_connector_ids=[SMALL, PLAIN], release_numbers=True)
+    assert result["diff"] == {
+        "before": {
+            SMALL: {
+                "proxy_configuration": SMALL_PROXY,
+                "sessions_not_closed": 2,
+                "phone_numbers": ["+19135550100", "+19135550199"],
+            },
+            PLAIN: {"proxy_configuration": {}, "sessions_not_closed": 0, "phone_numbers": []},
+        },
+        "after": {
+            SMALL: {"proxy_configuration": {}, "sessions_not_closed": 0, "phone_numbers": []},
+            PLAIN: {"proxy_configuration": {}, "sessions_not_closed": 0, "phone_numbers": []},
+        },
+    }
+    assert (run.writes() == []) is check_mode
+
+
+def test_diff_of_a_connector_that_failed_shows_what_is_left(run):
+    run.faults[("DeleteProxySession", "s-2")] = (403, {"Error": {"Code": "ForbiddenException", "Message": "no"}})
+    run.connectors[SMALL]["proxy"] = proxy(disabled=True)
+    result = run(_ansible_diff=True, voice_connector_ids=[SMALL], max_concurrency=1)
+    assert result["failed"] is True
+    assert result["diff"] == {
+        "before": {SMALL: {"proxy_configuration": {**SMALL_PROXY, "disabled": True}, "sessions_not_closed": 2}},
+        "after": {SMALL: {"proxy_configuration": {**SMALL_PROXY, "disabled": True}, "sessions_not_closed": 1}},
+    }
+
+
+def test_diff_of_a_connector_being_stopped_says_it_is_disabled_after(run):
+    run.faults[("ListProxySessions", SMALL)] = (403, {"Error": {"Code": "ForbiddenException", "Message": "no"}})
+    result = run(_ansible_diff=True, voice_connector_ids=[SMALL])
+    assert result["diff"]["after"][SMALL] == {
+        "proxy_configuration": {**SMALL_PROXY, "disabled": True},
+        "sessions_not_closed": 0,
+    }
+    assert "diff" not in run(voice_connector_ids=[SMALL])
+
+
+def test_diff_of_numbers_refused_keeps_them_after(run):
+    run.refuse = {"+19135550199"}
+    result = run(_ansible_diff=True, voice_connector_ids=[SMALL], release_numbers=True)
+    assert result["diff"]["after"][SMALL]["phone_numbers"] == ["+19135550199"]
+
+
 def test_a_deletion_refusal_that_names_no_number_releases_none(run):
     run.refuse_without_id = "delete"
     result = run(voice_connector_ids=[SMALL], release_numbers=True)
