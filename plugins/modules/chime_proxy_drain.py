@@ -359,6 +359,8 @@ def connector_violations(params):
         return ["voice_connector_ids and all_voice_connectors=true are mutually exclusive"]
     if not params["voice_connector_ids"] and not params["all_voice_connectors"]:
         return ["give voice_connector_ids (at least one) or all_voice_connectors=true"]
+    if "all" in (params["voice_connector_ids"] or []):
+        return ["for every connector with a proxy configuration, give all_voice_connectors=true, not the id 'all'"]
     return []
 
 
