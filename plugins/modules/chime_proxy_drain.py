@@ -391,8 +391,10 @@ def main():
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
             + (dest_violations(dest) or report_violations(dest))
         )
-        # Made before the first request, so that a drain never has to fail for want of a place for its record.
-        made_dest = dest is not None and ensure_dest(module, dest)
+        if dest is not None:
+            ensure_dest(
+                module, dest
+            )  # before the first request: a drain never fails for want of a place for its record
         client = chime_client(module, model, params["max_concurrency"])
         drains, sent = drain_region(
             client,
@@ -411,15 +413,12 @@ def main():
     region = client.meta.region_name
     failed = [r for r in reports if r["failed"]]
     result = {
-        "changed": any(r["changed"] for r in reports) or made_dest,
+        "changed": any(r["changed"] for r in reports),
         "region": region,
         "voice_connectors": reports,
         "summary": summarize(drains),
         "files": {},
     }
-    if module._diff:
-        shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
-        result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}
     if module._diff:
         shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
         result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}

@@ -429,7 +429,8 @@ def main():
             make_chime=chime_client,
         )
         dest = params["dest"]
-        created_dest = dest is not None and ensure_dest(module, dest)
+        if dest is not None:
+            ensure_dest(module, dest)
         scratch = Scratch(scratch_directory(module, dest)) if dest is not None else None
         found = audit(
             reacher,
@@ -447,7 +448,7 @@ def main():
             warn(message)
         summary = summarize(found, model.enum("ListProxySessions", "Status"))
         result = {
-            "changed": created_dest,
+            "changed": False,
             "files": {},
             "summary": summary,
             "skipped_regions": found.skipped,

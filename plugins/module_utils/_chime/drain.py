@@ -180,7 +180,8 @@ def diff_of(drain: ConnectorDrain, release_numbers: bool) -> Tuple[Dict[str, Any
     before = {"proxy_configuration": proxy, "sessions_not_closed": len(drain.not_closed)}
     after = {"proxy_configuration": proxy_after, "sessions_not_closed": len(drain.not_closed) - gone}
     if release_numbers:
-        taken = drain.numbers_to_release if drain.rehearsal and drain.failed is None else drain.disassociated
+        # A rehearsal that failed never got as far as listing the numbers: numbers_to_release is empty then.
+        taken = drain.numbers_to_release if drain.rehearsal else drain.disassociated
         before["phone_numbers"] = drain.numbers_to_release
         after["phone_numbers"] = [n for n in drain.numbers_to_release if n not in taken]
     return before, after

@@ -246,15 +246,15 @@ def dest_violations(dest: Optional[str]) -> List[str]:
     return []
 
 
-def ensure_dest(module: Any, dest: str) -> bool:
-    """Make dest (mode 0700) when it does not exist, except in check mode; whether it was made."""
+def ensure_dest(module: Any, dest: str) -> None:
+    """Make dest (mode 0700) when it does not exist, except in check mode. The files written into a new directory
+    are what says that the task changed something."""
     if os.path.exists(dest) or module.check_mode:
-        return False
+        return
     try:
         os.makedirs(dest, mode=0o700)
     except OSError as e:
         raise AnsibleChimeError(message=f"Could not make dest {dest}, nothing was sent to AWS: {e}") from e
-    return True
 
 
 def scratch_directory(module: Any, dest: Optional[str]) -> str:

@@ -423,14 +423,23 @@ def test_diff_of_a_connector_that_failed_shows_what_is_left(run):
     }
 
 
-def test_diff_of_a_connector_being_stopped_says_it_is_disabled_after(run):
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_diff_of_a_connector_being_stopped_says_it_is_disabled_after(run, check_mode):
     run.faults[("ListProxySessions", SMALL)] = (403, {"Error": {"Code": "ForbiddenException", "Message": "no"}})
-    result = run(_ansible_diff=True, voice_connector_ids=[SMALL])
+    result = run(check_mode=check_mode, _ansible_diff=True, voice_connector_ids=[SMALL])
     assert result["diff"]["after"][SMALL] == {
         "proxy_configuration": {**SMALL_PROXY, "disabled": True},
         "sessions_not_closed": 0,
     }
     assert "diff" not in run(voice_connector_ids=[SMALL])
+
+
+def test_diff_counts_sessions_already_gone_as_gone(run):
+    run.faults[("DeleteProxySession", SMALL)] = run.not_found()
+    result = run(_ansible_diff=True, voice_connector_ids=[SMALL])
+    assert by_id(result)[SMALL]["sessions_already_gone"] == 2
+    assert result["diff"]["before"][SMALL]["sessions_not_closed"] == 2
+    assert result["diff"]["after"][SMALL]["sessions_not_closed"] == 0
 
 
 def test_diff_of_numbers_refused_keeps_them_after(run):
@@ -661,6 +670,15 @@ def test_a_rerun_that_finds_nothing_to_do_keeps_the_record_of_the_drain(run, tmp
     assert fourth["changed"] is False
 
 
+def test_a_rerun_gives_a_report_left_as_it_was_the_default_mode(run, tmp_path):
+    dest = str(tmp_path / "report")
+    run(voice_connector_ids=[SMALL], dest=dest)
+    os.chmod(os.path.join(dest, "drain_report.json"), 0o644)
+    again = run(voice_connector_ids=[SMALL], dest=dest)
+    assert again["changed"] is True and run.writes() == []
+    assert stat.S_IMODE(os.stat(os.path.join(dest, "drain_report.json")).st_mode) == 0o600
+
+
 def test_a_report_replaced_by_another_drain_is_kept_beside_it(run, tmp_path):
     dest = str(tmp_path / "report")
     run(voice_connector_ids=[SMALL], dest=dest)
@@ -784,7 +802,9 @@ def test_dest_that_cannot_be_made_fails_before_any_request(run, tmp_path):
 def test_dest_that_cannot_be_written_fails_before_any_request(run, tmp_path, monkeypatch):
     # root may write anywhere, so the file system's answer is played by os.access for this one directory
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: p != str(tmp_path) and real_access(p, mode))
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: not (p == str(tmp_path) and mode & os.W_OK) and real_access(p, mode)
+    )
     result = run(voice_connector_ids=[SMALL], dest=str(tmp_path / "report"))
     assert result["msg"] == (
         f"Invalid options, nothing was sent to AWS: dest must be a directory this user can write in, {tmp_path} is"

@@ -391,6 +391,8 @@ def test_new_data_or_another_mode_is_a_change(run, dest):
     changed = run(regions=TWO_REGIONS, dest=dest)
     assert changed["changed"] is True and changed["summary"]["total"] == 254
     assert len(read_csv(os.path.join(dest, "proxy_sessions.csv"))) == 254
+    # the inventory is a snapshot: the files are replaced, no copy of the old ones is kept
+    assert sorted(os.listdir(dest)) == ["proxy_inventory.json", "proxy_numbers.csv", "proxy_sessions.csv"]
     mode = run(regions=TWO_REGIONS, dest=dest, mode="0640")
     assert mode["changed"] is True
     assert stat.S_IMODE(os.stat(os.path.join(dest, "proxy_numbers.csv")).st_mode) == 0o640
