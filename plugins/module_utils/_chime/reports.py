@@ -220,7 +220,7 @@ def set_attributes(module: Any, path: str, changed: bool = False) -> bool:
     return module.set_fs_attributes_if_different(file_args, changed)
 
 
-def write_text(module: Any, path: str, text: str, keep_previous: bool = False) -> Tuple[bool, Optional[str]]:
+def write_text(module: Any, path: str, text: str, keep_previous: bool) -> Tuple[bool, Optional[str]]:
     """Write one small file the same way as the inventory's (staged_write)."""
     staging = module.tmpdir if module.check_mode else os.path.dirname(path)
     return staged_write(module, staging, path, lambda out: out.write(text), keep_previous)

@@ -11,6 +11,7 @@ import copy
 import json
 import os
 import stat
+import tempfile
 import threading
 import time
 
@@ -677,6 +678,21 @@ def test_a_rerun_gives_a_report_left_as_it_was_the_default_mode(run, tmp_path):
     again = run(voice_connector_ids=[SMALL], dest=dest)
     assert again["changed"] is True and run.writes() == []
     assert stat.S_IMODE(os.stat(os.path.join(dest, "drain_report.json")).st_mode) == 0o600
+
+
+def test_the_report_is_staged_beside_it(run, tmp_path, monkeypatch):
+    """Staged in dest, so that moving it into place is a rename on one file system, never a copy half-done."""
+    real_mkstemp = tempfile.mkstemp
+    staged_in = []
+
+    def spy(*args, **kwargs):
+        staged_in.append(kwargs.get("dir"))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr("ansible_collections.telephony.chime.plugins.module_utils._chime.reports.tempfile.mkstemp", spy)
+    dest = str(tmp_path / "report")
+    run(voice_connector_ids=[SMALL], dest=dest)
+    assert staged_in == [dest] and os.listdir(dest) == ["drain_report.json"]
 
 
 def test_a_report_replaced_by_another_drain_is_kept_beside_it(run, tmp_path):

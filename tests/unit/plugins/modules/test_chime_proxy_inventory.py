@@ -657,6 +657,25 @@ def test_a_full_disk_fails_the_task_naming_the_file(run, dest, monkeypatch, fail
     assert os.listdir(dest) == []
 
 
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_files_are_staged_beside_them_and_in_check_mode_outside_dest(run, dest, monkeypatch, check_mode):
+    real_mkstemp = tempfile.mkstemp
+    staged_in = []
+
+    def spy(*args, **kwargs):
+        if "prefix" in kwargs:  # the files, not the spill's scratch pieces
+            staged_in.append(kwargs.get("dir"))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr("ansible_collections.telephony.chime.plugins.module_utils._chime.reports.tempfile.mkstemp", spy)
+    run(regions=["us-east-1"], dest=dest, check_mode=check_mode)
+    assert len(staged_in) == 3
+    if check_mode:
+        assert not any(d.startswith(dest) for d in staged_in) and not os.path.exists(dest)
+    else:
+        assert staged_in == [dest] * 3
+
+
 def test_the_end_of_support_is_said(run):
     result = run(regions=["us-east-1"])
     said = json.dumps(result["warnings"])
