@@ -344,8 +344,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.model impor
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import ensure_dest
-from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import set_attributes
-from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_text
+from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_record
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
@@ -392,9 +391,8 @@ def main():
             + (dest_violations(dest) or report_violations(dest))
         )
         if dest is not None:
-            ensure_dest(
-                module, dest
-            )  # before the first request: a drain never fails for want of a place for its record
+            # Before the first request: a drain never fails for want of a place for its record.
+            ensure_dest(module, dest)
         client = chime_client(module, model, params["max_concurrency"])
         drains, sent = drain_region(
             client,
@@ -422,24 +420,22 @@ def main():
     if module._diff:
         shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
         result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}
-    path = None if dest is None else os.path.join(dest, REPORT_FILE)
-    if path is not None and not module.check_mode:
+    if dest is not None and not module.check_mode:
+        path = os.path.join(dest, REPORT_FILE)
+        document = {"region": region, "rehearsal": False, "voice_connectors": reports, "summary": result["summary"]}
         result["files"] = {"drain_report_json": path}
         try:
-            if result["changed"] or failed or not os.path.exists(path):
-                document = {"region": region, "rehearsal": False, "voice_connectors": reports}
-                document["summary"] = result["summary"]
-                written, kept = write_text(module, path, json.dumps(document, indent=2) + "\n", keep_previous=True)
-                result["changed"] = result["changed"] or written
-                if kept:
-                    result["backup_file"] = kept
-            else:
-                # The report is the record of what a drain did: a rerun that found nothing to do leaves it as it is.
-                result["changed"] = set_attributes(module, path)
+            # The report is the record of what a drain did: a rerun that found nothing to do leaves it as it is.
+            written, kept = write_record(
+                module, path, json.dumps(document, indent=2) + "\n", result["changed"] or bool(failed)
+            )
         except AnsibleChimeError as e:
             module.fail_json(
                 msg=f"The drain was done as this result says, but its report was not written: {e}", **result
             )
+        result["changed"] = result["changed"] or written
+        if kept:
+            result["backup_file"] = kept
 
     if failed:
         what = "; ".join(f"{r['voice_connector_id']}: {r['failed']}" for r in failed)

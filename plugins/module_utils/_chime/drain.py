@@ -118,6 +118,11 @@ class ConnectorDrain:
             self.failed = self.failed or reason
 
     @property
+    def sessions_left(self) -> int:
+        """Sessions not Closed that are still there (in check mode, that would be: none)."""
+        return 0 if self.rehearsal else len(self.not_closed) - self.deleted - self.already_gone
+
+    @property
     def changed(self) -> bool:
         return bool(
             self.stopped_new_sessions
@@ -155,7 +160,7 @@ class ConnectorDrain:
             "sessions_deleted": self.deleted,
             "sessions_to_delete": to_delete,
             "sessions_already_gone": self.already_gone,
-            "sessions_not_deleted": 0 if self.rehearsal else len(self.not_closed) - self.deleted - self.already_gone,
+            "sessions_not_deleted": self.sessions_left,
             "proxy_configuration": configuration,
             "numbers_to_release": self.numbers_to_release if self.rehearsal else [],
             "numbers_disassociated": self.disassociated,
@@ -168,17 +173,15 @@ class ConnectorDrain:
 def diff_of(drain: ConnectorDrain, release_numbers: bool) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     """The connector before and after the drain (in check mode, as it would be after), for --diff: its proxy
     configuration ({} where there is none), how many sessions are not Closed, and with release_numbers its numbers."""
-    report = drain.report()
     proxy = snake_case_keys(drain.proxy or {})
-    if report["proxy_configuration"] in ("removed", "would be removed"):
+    if drain.proxy_removed is not None:  # removed, would be, or already gone
         proxy_after: Dict[str, Any] = {}
-    elif report["new_sessions_stopped"] in ("yes", "would be"):
+    elif drain.stopped_new_sessions:
         proxy_after = {**proxy, "disabled": True}
     else:
         proxy_after = proxy
-    gone = report["sessions_to_delete"] if drain.rehearsal else drain.deleted + drain.already_gone
     before = {"proxy_configuration": proxy, "sessions_not_closed": len(drain.not_closed)}
-    after = {"proxy_configuration": proxy_after, "sessions_not_closed": len(drain.not_closed) - gone}
+    after = {"proxy_configuration": proxy_after, "sessions_not_closed": drain.sessions_left}
     if release_numbers:
         # A rehearsal that failed never got as far as listing the numbers: numbers_to_release is empty then.
         taken = drain.numbers_to_release if drain.rehearsal else drain.disassociated

@@ -157,12 +157,12 @@ def write_reports(
                 (SESSION_COLUMNS, "sessions_csv") if name == SESSIONS_FILE else (NUMBER_COLUMNS, "numbers_csv")
             )
             fill = partial(write_csv, scratch=scratch, order=order, columns=columns, key=key)
-        changed = staged_write(module, staging, path, fill)[0] or changed
+        changed = staged_write(module, staging, path, fill, keep_previous=False)[0] or changed
     return {name.replace(".", "_"): path for name, path in paths.items()}, changed
 
 
 def staged_write(
-    module: Any, staging: str, path: str, fill: Callable[[IO[str]], None], keep_previous: bool = False
+    module: Any, staging: str, path: str, fill: Callable[[IO[str]], None], keep_previous: bool
 ) -> Tuple[bool, Optional[str]]:
     """Write a file through a temporary one in staging (beside it; in check mode the module's tmpdir, only
     compared), moved into place when its content differs; whether anything changed, and with keep_previous the copy
@@ -175,10 +175,7 @@ def staged_write(
         fd, staged = tempfile.mkstemp(dir=staging, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             fill(out)
-        kept = None
-        if keep_previous and not module.check_mode and os.path.isfile(path) and _sha1(staged) != _sha1(path):
-            kept = keep_copy(module, path)
-        return place(module, staged, path), kept
+        return place(module, staged, path, keep_previous)
     except OSError as e:
         raise AnsibleChimeError(message=f"Could not write {path}: {e}") from e
     finally:
@@ -196,19 +193,23 @@ def keep_copy(module: Any, path: str) -> str:
         ) from e
 
 
-def place(module: Any, staged: str, path: str) -> bool:
-    """Move a staged file to path when its content differs (in check mode: only compare), then set mode, owner
-    and group as asked (add_file_common_args; mode 0600 by default); whether anything changed."""
+def place(module: Any, staged: str, path: str, keep_previous: bool) -> Tuple[bool, Optional[str]]:
+    """Move a staged file to path when its content differs (in check mode: only compare), with keep_previous
+    keeping a copy of the file it replaces, then set mode, owner and group as asked (add_file_common_args; mode 0600
+    by default); whether anything changed, and the copy kept, if one was."""
     exists = os.path.exists(path)
     changed = _sha1(staged) != _sha1(path)
+    kept = None
     if changed and not module.check_mode:
         if not exists:
             # atomic_move gives a new file the umask's mode before the mode below is set: a file of phone
             # numbers is never readable by others, not even for that moment.
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        elif keep_previous:
+            kept = keep_copy(module, path)
         module.atomic_move(staged, path)
         exists = True
-    return set_attributes(module, path, changed) if exists else changed
+    return (set_attributes(module, path, changed) if exists else changed), kept
 
 
 def set_attributes(module: Any, path: str, changed: bool = False) -> bool:
@@ -220,10 +221,14 @@ def set_attributes(module: Any, path: str, changed: bool = False) -> bool:
     return module.set_fs_attributes_if_different(file_args, changed)
 
 
-def write_text(module: Any, path: str, text: str, keep_previous: bool) -> Tuple[bool, Optional[str]]:
-    """Write one small file the same way as the inventory's (staged_write)."""
+def write_record(module: Any, path: str, text: str, rewrite: bool) -> Tuple[bool, Optional[str]]:
+    """Write a record such as the drain's report (staged_write, the one it replaces kept beside it) when rewrite or
+    when there is none yet; otherwise leave the one there as it is, only mode, owner and group applied. Whether
+    anything changed, and the copy kept, if one was."""
+    if not rewrite and os.path.exists(path):
+        return set_attributes(module, path), None
     staging = module.tmpdir if module.check_mode else os.path.dirname(path)
-    return staged_write(module, staging, path, lambda out: out.write(text), keep_previous)
+    return staged_write(module, staging, path, lambda out: out.write(text), keep_previous=True)
 
 
 def dest_violations(dest: Optional[str]) -> List[str]:
