@@ -21,20 +21,30 @@ A fault configuration (JSON/YAML mapping)::
       - action: drop
         later_pages: true # only requests that carry a NextToken: page 2 and later of a listing
 
-The first throttle/fail/drop/bad_gateway rule that fires decides the answer; every
-delay rule that fires adds its latency.  A repeat_token rule only matches requests that
-carry a NextToken, and only fires when no other rule decided the answer.  This module
-only decides; middleware.py acts on the decision.
+    rate_limit: 5         # a token bucket per (account, region): 5 requests a second, burst 5 (optional)
+    rate_limit: {rate: 0.5, burst: 10}   # or another bucket shape (burst >= 1)
+
+The rate limit decides first, when the request arrives: a request that finds less than
+one token in its caller's bucket is answered 429 ThrottledClientException (counted as
+``RateLimited``), takes no token, and no rule fires for it; only ``latency_ms`` applies
+to it.  An admitted request takes a token, then the rules apply.  The first
+throttle/fail/drop/bad_gateway rule that fires decides the answer; every delay rule that
+fires adds its latency.  A repeat_token rule only matches requests that carry a
+NextToken, and only fires when no other rule decided the answer.  This module only
+decides; middleware.py acts on the decision.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import threading
+import time
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Callable
 
 # action -> HTTP status -> (error shape name, ErrorCode enum value, message)
 ERRORS: dict[str, dict[int, tuple[str, str, str]]] = {
@@ -50,12 +60,91 @@ BAD_GATEWAY_STATUS = 502
 DROPPED = "ConnectionDropped"
 BAD_GATEWAY = "BadGateway"
 REPEATED_TOKEN = "RepeatedNextToken"
+RATE_LIMITED = "RateLimited"
+# The decision of the rate limit (not a rule action): the throttle's 429, with a message of its own.
+RATE_LIMIT = "rate_limit"
+RATE_LIMIT_STATUS = 429
+RATE_LIMIT_MESSAGE = "Rate exceeded (rate limit of chime_local)."
+# Refills are float arithmetic: 1/3 s at 3 tokens a second must still make a whole token.
+TOKEN_TOLERANCE = 1e-9
 ANSWERING_ACTIONS = ("throttle", "fail", "drop", "bad_gateway")
 ACTIONS = ANSWERING_ACTIONS + ("repeat_token", "delay")
 
 
+Clock = Callable[[], float]
+# Whose bucket a request takes its token from: (account id, region).
+Caller = tuple[str, str]
+
+
 class FaultConfigError(ValueError):
     """The fault configuration is invalid."""
+
+
+def _finite_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket's shape: ``rate`` tokens a second, at most ``burst`` tokens (a full bucket at the start)."""
+
+    rate: float
+    burst: float
+
+    @classmethod
+    def from_value(cls, value: Any) -> RateLimit | None:
+        """``rate_limit`` of a fault config: None, a rate R (burst R, at least 1) or ``{rate: R, burst: B}``."""
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            unknown = set(value) - {"rate", "burst"}
+            if unknown:
+                raise FaultConfigError(f"unknown rate_limit keys: {sorted(unknown)} (expected rate and burst)")
+            if "rate" not in value:
+                raise FaultConfigError("rate_limit needs a rate: {rate: R, burst: B}")
+            rate = value["rate"]
+            burst = value.get("burst")
+        else:
+            rate, burst = value, None
+        if not _finite_number(rate) or rate <= 0:
+            raise FaultConfigError(
+                f"rate_limit must be a rate in requests a second > 0, {{rate: R, burst: B}} or null, got {rate!r}"
+            )
+        if burst is None:
+            # A bucket that cannot hold one token would refuse every request: a rate below 1 gets a burst of 1.
+            burst = max(float(rate), 1.0)
+        elif not _finite_number(burst) or burst < 1:
+            raise FaultConfigError(f"rate_limit burst must be a number >= 1 (tokens), got {burst!r}")
+        return cls(rate=float(rate), burst=float(burst))
+
+    def to_dict(self) -> dict[str, float]:
+        return {"rate": self.rate, "burst": self.burst}
+
+
+class TokenBuckets:
+    """One token bucket per caller (account, region), all of one shape, each full when first used.
+
+    Not locked: ``FaultInjector`` calls ``take`` under its own lock.  ``clock`` is a
+    ``time.monotonic``-like callable (seconds); tests pass a fake one.
+    """
+
+    def __init__(self, limit: RateLimit, clock: Clock) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._buckets: dict[Caller, tuple[float, float]] = {}  # caller -> (tokens, when they were counted)
+
+    def take(self, caller: Caller) -> bool:
+        """Take one token from ``caller``'s bucket; False (and nothing taken) when it holds less than one."""
+        now = self._clock()
+        tokens, counted = self._buckets.get(caller, (self.limit.burst, now))
+        if now > counted:
+            tokens = min(self.limit.burst, tokens + (now - counted) * self.limit.rate)
+            counted = now
+        admitted = tokens >= 1.0 - TOKEN_TOLERANCE
+        if admitted:
+            tokens = max(tokens - 1.0, 0.0)
+        self._buckets[caller] = (tokens, counted)
+        return admitted
 
 
 @dataclass
@@ -146,13 +235,14 @@ class FaultConfig:
     seed: int | None = None
     latency_ms: float = 0.0
     rules: list[FaultRule] = field(default_factory=list)
+    rate_limit: RateLimit | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> FaultConfig:
         data = data or {}
         if not isinstance(data, dict):
             raise FaultConfigError("the fault configuration must be a mapping")
-        unknown = set(data) - {"seed", "latency_ms", "rules"}
+        unknown = set(data) - {"seed", "latency_ms", "rules", "rate_limit"}
         if unknown:
             raise FaultConfigError(f"unknown fault configuration keys: {sorted(unknown)}")
         latency_ms = float(data.get("latency_ms", 0.0) or 0.0)
@@ -166,6 +256,7 @@ class FaultConfig:
             seed=int(seed) if seed is not None else None,
             latency_ms=latency_ms,
             rules=[FaultRule.from_dict(r) for r in rules],
+            rate_limit=RateLimit.from_value(data.get("rate_limit")),
         )
 
     @classmethod
@@ -176,16 +267,22 @@ class FaultConfig:
         fail_share: float = 0.0,
         fail_status: int = 503,
         seed: int | None = None,
+        rate_limit: float | None = None,
     ) -> FaultConfig:
         rules: list[dict[str, Any]] = []
         if throttle_share:
             rules.append({"action": "throttle", "share": throttle_share})
         if fail_share:
             rules.append({"action": "fail", "share": fail_share, "status": fail_status})
-        return cls.from_dict({"seed": seed, "latency_ms": latency_ms, "rules": rules})
+        return cls.from_dict({"seed": seed, "latency_ms": latency_ms, "rules": rules, "rate_limit": rate_limit})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seed": self.seed, "latency_ms": self.latency_ms, "rules": [r.to_dict() for r in self.rules]}
+        return {
+            "seed": self.seed,
+            "latency_ms": self.latency_ms,
+            "rate_limit": self.rate_limit.to_dict() if self.rate_limit else None,
+            "rules": [r.to_dict() for r in self.rules],
+        }
 
 
 @dataclass
@@ -204,25 +301,37 @@ class Decision:
         """The name the stats count this injected fault under, or None."""
         if self.action in ERRORS:
             return self.error_type
-        return {"drop": DROPPED, "bad_gateway": BAD_GATEWAY, "repeat_token": REPEATED_TOKEN}.get(str(self.action))
+        return {
+            "drop": DROPPED,
+            "bad_gateway": BAD_GATEWAY,
+            "repeat_token": REPEATED_TOKEN,
+            RATE_LIMIT: RATE_LIMITED,
+        }.get(str(self.action))
 
     def error_body(self) -> bytes:
         return json.dumps({"Code": self.error_code, "Message": self.message}).encode()
 
 
 class FaultInjector:
-    """Decides, per Chime request, the injected latency and fault (thread-safe)."""
+    """Decides, per Chime request, the rate limit, the injected latency and fault (thread-safe: one lock).
 
-    def __init__(self, config: FaultConfig | None = None) -> None:
+    ``clock`` (a ``time.monotonic``-like callable) times the rate limit's refills.
+    """
+
+    def __init__(self, config: FaultConfig | None = None, clock: Clock = time.monotonic) -> None:
         self._lock = threading.Lock()
+        self._clock = clock
         self._config = FaultConfig()
         self._rng = random.Random()
+        self._buckets: TokenBuckets | None = None
         self.configure(config or FaultConfig())
 
     def configure(self, config: FaultConfig) -> None:
+        """Replace the config; the rate limit starts over with full buckets."""
         with self._lock:
             self._config = config
             self._rng = random.Random(config.seed)
+            self._buckets = TokenBuckets(config.rate_limit, self._clock) if config.rate_limit else None
 
     def clear(self) -> None:
         self.configure(FaultConfig())
@@ -234,29 +343,46 @@ class FaultInjector:
     def _fires(self, rule: FaultRule) -> bool:
         return rule.share >= 1.0 or (rule.share > 0.0 and self._rng.random() < rule.share)
 
-    def decide(self, operation: str, has_next_token: bool = False) -> Decision:
+    def decide(self, operation: str, has_next_token: bool = False, caller: Caller | None = None) -> Decision:
+        """What to do with a request; ``caller`` (account, region) is the rate limit's bucket (None: not limited)."""
         decision = Decision()
         with self._lock:
             latency_ms = self._config.latency_ms
-            for rule in self._config.rules:
-                if not rule.applies_to(operation, has_next_token):
-                    continue
-                if rule.action == "delay":
-                    if self._fires(rule):
-                        rule.fired += 1
-                        latency_ms += rule.latency_ms
-                elif rule.action in ANSWERING_ACTIONS and decision.action is None and self._fires(rule):
-                    rule.fired += 1
-                    self._answer(decision, rule)
-            if decision.action is None:
-                for rule in self._config.rules:
-                    if rule.action == "repeat_token" and rule.applies_to(operation, has_next_token):
-                        if self._fires(rule):
-                            rule.fired += 1
-                            decision.action = "repeat_token"
-                            break
+            if self._buckets is not None and caller is not None and not self._buckets.take(caller):
+                self._rate_limited(decision)
+            else:
+                latency_ms += self._apply_rules(decision, operation, has_next_token)
         decision.latency_s = latency_ms / 1000.0
         return decision
+
+    def _apply_rules(self, decision: Decision, operation: str, has_next_token: bool) -> float:
+        """Fire the rules (the lock held) into ``decision``; the latency their delay rules add, in ms."""
+        latency_ms = 0.0
+        for rule in self._config.rules:
+            if not rule.applies_to(operation, has_next_token):
+                continue
+            if rule.action == "delay":
+                if self._fires(rule):
+                    rule.fired += 1
+                    latency_ms += rule.latency_ms
+            elif rule.action in ANSWERING_ACTIONS and decision.action is None and self._fires(rule):
+                rule.fired += 1
+                self._answer(decision, rule)
+        if decision.action is None:
+            for rule in self._config.rules:
+                if rule.action == "repeat_token" and rule.applies_to(operation, has_next_token):
+                    if self._fires(rule):
+                        rule.fired += 1
+                        decision.action = "repeat_token"
+                        break
+        return latency_ms
+
+    @staticmethod
+    def _rate_limited(decision: Decision) -> None:
+        decision.action = RATE_LIMIT
+        decision.status = RATE_LIMIT_STATUS
+        decision.error_type, decision.error_code, _message = ERRORS["throttle"][RATE_LIMIT_STATUS]
+        decision.message = RATE_LIMIT_MESSAGE
 
     @staticmethod
     def _answer(decision: Decision, rule: FaultRule) -> None:
