@@ -3,9 +3,11 @@
 """WSGI middleware around the chime-sdk-voice backend: injected faults and stats.
 
 ``FaultsAndStats`` wraps the WSGI app that serves Chime requests.  For each request it
-asks the ``FaultInjector`` (faults.py) what to do, sleeps the injected latency in the
-request's own thread, then answers with the injected fault or the backend's answer, and
-counts the outcome in ``Stats``.
+finds the caller (account, region) with the function the server gives it, asks the
+``FaultInjector`` (faults.py) what to do (the rate limit of the caller's bucket first,
+then the rules), sleeps the injected latency in the request's own thread, then answers
+with the rate limit's 429, the injected fault or the backend's answer, and counts the
+outcome in ``Stats``, per operation and per account and region.
 
 A crash is an answer of the backend that no fault asked for: an exception, or a 500.
 Both are counted apart from the injected faults (``crashes``); an exception is answered
@@ -36,11 +38,14 @@ from urllib.parse import parse_qs
 from uuid import uuid4
 
 from . import backend_api
+from .faults import RATE_LIMITED
+from .faults import Caller
 from .faults import FaultInjector
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Answer = tuple[str, list[tuple[str, str]], bytes]
+CallerOf = Callable[[dict[str, Any]], Caller | None]
 CRASH = "crash"
 # Where every chime-sdk-voice List* operation's NextToken travels (botocore's model: querystring "next-token").
 NEXT_TOKEN_PARAMETER = "next-token"
@@ -110,7 +115,7 @@ def call_app(app: WSGIApp, environ: dict[str, Any]) -> Answer:
 
 
 class Stats:
-    """Request counts per operation and outcome, crashes, and the maximum concurrency seen.
+    """Request counts per operation and outcome, per account and region, crashes, and the maximum concurrency seen.
 
     ``connections`` is a callable giving the number of TCP connections the server has
     accepted so far (the server provides it); the snapshot shows those since the reset.
@@ -129,6 +134,7 @@ class Stats:
         self._by_outcome: Counter[str] = Counter()
         self._injected: Counter[str] = Counter()
         self._crashes: Counter[str] = Counter()
+        self._by_caller: dict[str, Counter[str]] = {}
         self._max_in_flight = self._in_flight
         self._connections_at_reset = self._connections()
 
@@ -141,7 +147,14 @@ class Stats:
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
 
-    def end(self, operation: str, outcome: str, injected: str | None = None, crashed: bool = False) -> None:
+    def end(
+        self,
+        operation: str,
+        outcome: str,
+        injected: str | None = None,
+        crashed: bool = False,
+        caller: Caller | None = None,
+    ) -> None:
         with self._lock:
             self._in_flight -= 1
             self._total += 1
@@ -151,6 +164,11 @@ class Stats:
                 self._injected[injected] += 1
             if crashed:
                 self._crashes[operation] += 1
+            if caller is not None:
+                counts = self._by_caller.setdefault(f"{caller[0]}/{caller[1]}", Counter(total=0, throttled=0))
+                counts["total"] += 1
+                if injected == RATE_LIMITED:
+                    counts["throttled"] += 1
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -168,16 +186,23 @@ class Stats:
                 "injected": dict(self._injected),
                 "crashes": sum(self._crashes.values()),
                 "crashes_by_operation": dict(self._crashes),
+                "account_regions": {name: dict(counts) for name, counts in sorted(self._by_caller.items())},
             }
 
 
 class FaultsAndStats:
-    """Injected latency and faults, crash handling and stats around the app that serves Chime requests."""
+    """Rate limit, injected latency and faults, crash handling and stats around the app that serves Chime requests.
 
-    def __init__(self, app: WSGIApp, injector: FaultInjector, stats: Stats) -> None:
+    ``caller_of`` gives a request's (account, region), its rate limit bucket and stats
+    line; without it (or when it gives None) the request is neither limited nor counted
+    per account and region.
+    """
+
+    def __init__(self, app: WSGIApp, injector: FaultInjector, stats: Stats, caller_of: CallerOf | None = None) -> None:
         self.app = app
         self.injector = injector
         self.stats = stats
+        self.caller_of = caller_of
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         read_body(environ)
@@ -186,10 +211,11 @@ class FaultsAndStats:
         path = environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
         operation = backend_api.operation_for(method, path)
         next_token = parse_qs(query).get(NEXT_TOKEN_PARAMETER, [None])[0]
+        caller = self._caller(environ)
         self.stats.begin()
         outcome, crashed, injected = CRASH, False, None
         try:
-            decision = self.injector.decide(operation, has_next_token=next_token is not None)
+            decision = self.injector.decide(operation, has_next_token=next_token is not None, caller=caller)
             injected = decision.injected
             if decision.latency_s > 0:
                 time.sleep(decision.latency_s)
@@ -209,10 +235,20 @@ class FaultsAndStats:
                     injected = injected if repeated else None
                 outcome = self._outcome(answer, crashed)
         finally:
-            self.stats.end(operation, outcome, injected, crashed)
+            self.stats.end(operation, outcome, injected, crashed, caller)
         status, headers, body = answer
         start_response(status, headers)
         return [body]
+
+    def _caller(self, environ: dict[str, Any]) -> Caller | None:
+        """The request's (account, region); None, with the traceback on stderr, if finding it fails."""
+        if self.caller_of is None:
+            return None
+        try:
+            return self.caller_of(environ)
+        except Exception:  # pylint: disable=broad-exception-caught  # the request goes on, unlimited
+            print(f"chime_local: no account for the request:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+            return None
 
     def _call_backend(self, environ: dict[str, Any], operation: str) -> tuple[Answer, bool]:
         try:

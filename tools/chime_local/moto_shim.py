@@ -18,6 +18,11 @@ canary that fails loudly when a moto upgrade moves one of them:
    every other service (IAM, STS, ...) on the same port (``moto_app``).
 5. ``moto.iam.models.iam_backends``: the server creates its bootstrap admin in moto's IAM
    backend in-process (``iam_backend``), since moto has no root credentials.
+6. ``moto.iam.models.get_account_id_from(access_key)``: the account whose IAM backend holds
+   an access key (a user's, or one moto's STS issued for a role assumed in another
+   account), else moto's default account.  ``account_id`` uses it after the two
+   documented overrides, in the order ``BaseResponse.get_current_account`` checks them,
+   so that the rate limit counts a request against the account the backend serves it as.
 
 IAM enforcement itself uses moto's documented switch, the environment variable
 ``INITIAL_NO_AUTH_ACTION_COUNT`` set before moto is imported (server.py does it).
@@ -26,6 +31,7 @@ IAM enforcement itself uses moto's documented switch, the environment variable
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 from typing import Any
@@ -41,7 +47,12 @@ INTERNALS = (
     "moto.moto_server.werkzeug_app.create_backend_app",
     "moto.moto_server.werkzeug_app.DomainDispatcherApplication",
     "moto.iam.models.iam_backends",
+    "moto.iam.models.get_account_id_from",
 )
+# What moto's BaseResponse.get_current_account checks, in this order (its documented overrides, then the key).
+ACCOUNT_ENV = "MOTO_ACCOUNT_ID"
+ACCOUNT_HEADER = "x-moto-account-id"
+ACCOUNT_SOURCES = (ACCOUNT_ENV, ACCOUNT_HEADER, "get_account_id_from")
 
 
 class MotoInternalsChanged(RuntimeError):
@@ -108,7 +119,20 @@ def moto_internals_problems(server: bool = True) -> list[str]:
         else:
             if not hasattr(iam_models, "iam_backends"):
                 problems.append("moto.iam.models.iam_backends is gone")
+            if not callable(getattr(iam_models, "get_account_id_from", None)):
+                problems.append("moto.iam.models.get_account_id_from is gone")
+        problems += _account_order_problems()
     return problems
+
+
+def _account_order_problems() -> list[str]:
+    from moto.core.responses import BaseResponse  # pylint: disable=import-outside-toplevel
+
+    source = _source(getattr(BaseResponse, "get_current_account", None))
+    places = [source.find(name) for name in ACCOUNT_SOURCES]
+    if -1 in places or places != sorted(places):
+        return [f"moto's BaseResponse.get_current_account no longer checks {', '.join(ACCOUNT_SOURCES)} in this order"]
+    return []
 
 
 def register(server: bool = True) -> None:
@@ -144,3 +168,16 @@ def iam_backend(account_id: str) -> Any:
     from moto.iam.models import iam_backends  # pylint: disable=import-outside-toplevel
 
     return iam_backends[account_id]["aws"]
+
+
+def account_id(access_key: str | None, account_header: str | None = None) -> str:
+    """The account moto serves a request as: ``MOTO_ACCOUNT_ID`` if set, else the ``x-moto-account-id`` header
+    (``account_header``, None when absent), else the account of ``access_key`` (moto's default when no account
+    has it)."""
+    if ACCOUNT_ENV in os.environ:
+        return os.environ[ACCOUNT_ENV]
+    if account_header is not None:
+        return account_header
+    from moto.iam.models import get_account_id_from  # pylint: disable=import-outside-toplevel
+
+    return str(get_account_id_from(access_key or ""))

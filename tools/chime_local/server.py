@@ -10,7 +10,9 @@ app in front (``EndpointApp``) sends:
 - requests to a chime-sdk-voice path (or to a ``voice-chime.*`` host) that are not
   signed to a 403 ``ForbiddenException``;
 - requests signed for ``chime`` (SigV4 credential scope) through the fault and stats
-  middleware (middleware.py) to moto's app for the chimesdkvoice backend;
+  middleware (middleware.py) to moto's app for the chimesdkvoice backend; the middleware
+  counts and rate-limits them per account (the one moto serves them as) and region (the
+  credential scope's), ``chime_caller``;
 - everything else to moto's dispatcher (IAM, STS, ...).
 
 IAM enforcement is moto's documented switch: the environment variable
@@ -28,6 +30,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Callable
 from typing import Iterable
 from urllib.parse import parse_qs
 
@@ -58,18 +61,47 @@ def prepare_environment(enforce_iam: bool) -> None:
         os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
 
 
-def signing_service(environ: dict[str, Any]) -> str | None:
-    """The SigV4 credential scope's service of a request, "" when malformed, None when unsigned."""
+def credential_scope(environ: dict[str, Any]) -> list[str] | None:
+    """A request's SigV4 credential scope, ``[key, date, region, service, "aws4_request"]``; [] when malformed,
+    None when unsigned."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
     if auth:
-        scope = auth.split("Credential=", 1)[1].split(",", 1)[0] if "Credential=" in auth else ""
+        scope = auth.split("Credential=", 1)[1].split(",", 1)[0].strip() if "Credential=" in auth else ""
     else:
         credential = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential")
         if not credential:
             return None
         scope = credential[0]
     parts = scope.split("/")
-    return parts[3] if len(parts) == 5 else ""
+    return parts if len(parts) == 5 else []
+
+
+def signing_service(environ: dict[str, Any]) -> str | None:
+    """The SigV4 credential scope's service of a request, "" when malformed, None when unsigned."""
+    scope = credential_scope(environ)
+    if scope is None:
+        return None
+    return scope[3] if scope else ""
+
+
+def chime_caller(
+    environ: dict[str, Any], account_of: Callable[[str | None, str | None], str]
+) -> tuple[str, str] | None:
+    """(account, region) of a request signed for ``chime``: its rate limit bucket; None for any other request.
+
+    The region is the credential scope's.  The account is the one moto serves the request as,
+    ``account_of(access key, x-moto-account-id header)`` (moto_shim.account_id), with the key where
+    moto reads it: the Authorization header's, else a SigV2 ``AWSAccessKeyId`` query parameter (a
+    presigned URL's ``X-Amz-Credential`` key is not read: moto serves it as its default account).
+    """
+    scope = credential_scope(environ)
+    if not scope or scope[3] != SIGNING_NAME:
+        return None
+    if environ.get("HTTP_AUTHORIZATION"):
+        access_key: str | None = scope[0]
+    else:
+        access_key = parse_qs(environ.get("QUERY_STRING", "")).get("AWSAccessKeyId", [None])[0]
+    return account_of(access_key, environ.get("HTTP_X_MOTO_ACCOUNT_ID")), scope[2]
 
 
 class EndpointApp:
@@ -162,7 +194,12 @@ class ChimeLocalServer:
         self.control.reset_data()
         self.httpd.wsgi_app = EndpointApp(
             self.control,
-            FaultsAndStats(moto_shim.chime_app(), self.injector, self.stats),
+            FaultsAndStats(
+                moto_shim.chime_app(),
+                self.injector,
+                self.stats,
+                caller_of=lambda environ: chime_caller(environ, moto_shim.account_id),
+            ),
             moto_shim.moto_app(),
             verbose=verbose,
         )
@@ -193,6 +230,17 @@ def write_atomically(path: str, text: str) -> None:
     os.replace(tmp, target)
 
 
+def positive_rate(text: str) -> float:
+    """``--rate-limit``: requests a second, a finite number > 0."""
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected requests a second, a number > 0, got {text!r}")
+    return rate
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Local Amazon Chime SDK Voice endpoint (moto + chimesdkvoice).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -209,6 +257,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fail-status", type=int, default=503, choices=(500, 503), help="status of failed requests")
     parser.add_argument("--fault-seed", type=int, default=None, help="RNG seed for share-based faults")
     parser.add_argument(
+        "--rate-limit",
+        type=positive_rate,
+        default=None,
+        metavar="R",
+        help="answer 429 ThrottledClientException beyond R Chime requests a second per account and region "
+        "(a token bucket, burst R, at least 1)",
+    )
+    parser.add_argument(
         "--advance-clock", type=float, default=0.0, metavar="SECONDS", help="start with the clock moved forward"
     )
     parser.add_argument(
@@ -222,7 +278,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def build_faults(args: argparse.Namespace, fault_sections: list[dict[str, Any]]) -> FaultConfig:
-    """The seed files' last ``faults:`` section, with the flags' latency, RNG seed and rules on top."""
+    """The seed files' last ``faults:`` section, with the flags' latency, RNG seed, rate limit and rules on top."""
     from .faults import FaultConfig  # pylint: disable=import-outside-toplevel
 
     config: dict[str, Any] = dict(fault_sections[-1]) if fault_sections else {}
@@ -230,6 +286,8 @@ def build_faults(args: argparse.Namespace, fault_sections: list[dict[str, Any]])
         config["latency_ms"] = args.latency_ms
     if args.fault_seed is not None:
         config["seed"] = args.fault_seed
+    if args.rate_limit is not None:
+        config["rate_limit"] = args.rate_limit
     flag_rules = FaultConfig.from_flags(
         throttle_share=args.throttle_share, fail_share=args.fail_share, fail_status=args.fail_status
     ).to_dict()["rules"]
