@@ -135,8 +135,9 @@ class TokenBuckets:
 
     def take(self, caller: Caller) -> bool:
         """Take one token from ``caller``'s bucket; False (and nothing taken) when it holds less than one."""
+        counts = self._buckets.get(caller)
         now = self._clock()
-        tokens, counted = self._buckets.get(caller, (self.limit.burst, now))
+        tokens, counted = counts if counts is not None else (self.limit.burst, now)
         if now > counted:
             tokens = min(self.limit.burst, tokens + (now - counted) * self.limit.rate)
             counted = now
