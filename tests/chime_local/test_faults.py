@@ -122,6 +122,9 @@ def test_injected_errors_match_the_model() -> None:
         {"latency": 5},
         {"latency_ms": -1},
         {"rules": [{"action": "drop", "later_pages": "yes"}]},
+        {"rate_limit": 0},
+        {"rate_limit": {"rate": 2, "burst": 0.5}},
+        {"rate_limit": "10/s"},
     ],
 )
 def test_invalid_configs_are_refused(config: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The fault and stats middleware on its own, around stand-in backends: crashes, drops, answers."""
+"""The fault and stats middleware on its own, around stand-in backends: crashes, drops, answers, the rate limit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from typing import Iterable
 
 import pytest
 from chime_helpers import DEMO_CONNECTOR
+from chime_local import middleware as middleware_module
+from chime_local.faults import RATE_LIMIT_MESSAGE
 from chime_local.faults import FaultConfig
 from chime_local.faults import FaultInjector
 from chime_local.middleware import ConnectionDropped
@@ -119,3 +121,54 @@ def test_repeat_token_only_rewrites_successful_json_answers() -> None:
     assert json.loads(body) == {"NextToken": "next"} and stats["injected"] == {}
     recorder, _body, stats = _run(_backend("400 Bad Request", {}), rules, query="next-token=mine")
     assert stats["injected"] == {}, "a rule that changed nothing is not counted as injected"
+
+
+def test_the_rate_limit_answers_before_the_backend_after_the_latency(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    sleeps: list[float] = []
+    monkeypatch.setattr(middleware_module.time, "sleep", sleeps.append)
+
+    def backend(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        calls.append(environ["PATH_INFO"])
+        return _backend("200 OK", {"ProxySessions": []})(environ, start_response)
+
+    config = {"latency_ms": 20, "rate_limit": {"rate": 1, "burst": 1}, "rules": [{"action": "delay", "latency_ms": 30}]}
+    stats = Stats()
+    middleware = FaultsAndStats(
+        backend,
+        FaultInjector(FaultConfig.from_dict(config), clock=lambda: 0.0),
+        stats,
+        caller_of=lambda environ: ("123456789012", "eu-west-1"),
+    )
+    first, second = Recorder(), Recorder()
+    b"".join(middleware(_environ(), first))
+    body = b"".join(middleware(_environ(), second))
+    assert first.status == "200 OK" and calls == [LIST_PATH], "the refused request never reached the backend"
+    assert second.status == "429 Too Many Requests"
+    assert second.headers["x-amzn-errortype"] == "ThrottledClientException" and second.headers["x-amzn-requestid"]
+    assert json.loads(body) == {"Code": "Throttled", "Message": RATE_LIMIT_MESSAGE}
+    assert sleeps == [pytest.approx(0.05), pytest.approx(0.02)], "the throttled answer waits the config's latency"
+    snapshot = stats.snapshot()
+    assert snapshot["outcomes"] == {"ok": 1, "ThrottledClientException": 1}
+    assert snapshot["injected"] == {"RateLimited": 1}
+    assert snapshot["account_regions"] == {"123456789012/eu-west-1": {"total": 2, "throttled": 1}}
+
+
+def test_requests_without_a_caller_are_not_counted_per_account() -> None:
+    _recorder, _body, stats = _run(_backend("200 OK", {}))
+    assert stats["total"] == 1 and stats["account_regions"] == {}
+
+
+def test_a_failing_account_lookup_leaves_the_request_unlimited(capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(environ: dict[str, Any]) -> tuple[str, str]:
+        raise KeyError("no such account")
+
+    stats = Stats()
+    injector = FaultInjector(FaultConfig.from_dict({"rate_limit": {"rate": 1, "burst": 1}}), clock=lambda: 0.0)
+    middleware = FaultsAndStats(_backend("200 OK", {}), injector, stats, caller_of=broken)
+    recorders = [Recorder() for _attempt in range(3)]
+    for recorder in recorders:
+        b"".join(middleware(_environ(), recorder))
+    assert [r.status for r in recorders] == ["200 OK"] * 3
+    assert stats.snapshot()["account_regions"] == {} and stats.snapshot()["crashes"] == 0
+    assert "no such account" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -20,12 +21,15 @@ import moto
 import moto.backend_index
 import moto.backends
 import pytest
+from chime_local import demo
 from chime_local import moto_shim
 from chime_local.chimesdkvoice import chimesdkvoice_backends
 from chime_local.chimesdkvoice.models import PAGINATION_MODEL
 from chime_local.chimesdkvoice.models import PageCursor
 from chime_local.chimesdkvoice.models import page_key
 from chime_local.chimesdkvoice.models import token_page_key
+from moto.core.responses import BaseResponse
+from moto.iam import models as iam_models
 from moto.moto_server import werkzeug_app
 from moto.utilities.paginator import paginate
 
@@ -112,6 +116,34 @@ def test_importer_change_is_detected(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(moto.backends, "_import_backend", _import_backend)
     assert any("_import_backend" in p for p in moto_shim.moto_internals_problems())
+
+
+def test_account_id_is_the_account_moto_serves_the_request_as(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limit's account: a key of STS's for a role in another account is that account's, as for the
+    backend (tests/chime_local/test_rate_limit.py checks the two agree on the server)."""
+    monkeypatch.delenv(moto_shim.ACCOUNT_ENV, raising=False)
+    moto_shim.register()
+    with moto.mock_aws():
+        sts = boto3.client("sts", region_name="us-east-1")
+        assumed = sts.assume_role(RoleArn=demo.SECOND_ACCOUNT_ROLE, RoleSessionName="canary")["Credentials"]
+        key = assumed["AccessKeyId"]
+        assert moto_shim.account_id(key) == demo.SECOND_ACCOUNT
+        assert moto_shim.account_id(demo.ACCESS_KEY) == demo.OWN_ACCOUNT
+        assert moto_shim.account_id(None) == demo.OWN_ACCOUNT
+        assert moto_shim.account_id(key, "444455556666") == "444455556666", "the documented header comes first"
+        monkeypatch.setenv(moto_shim.ACCOUNT_ENV, "777788889999")
+        assert moto_shim.account_id(key, "444455556666") == "777788889999", "then the documented variable"
+
+
+def test_the_canary_detects_a_changed_account_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    def get_current_account(self: Any) -> str:  # the key's account first, the overrides after
+        return iam_models.get_account_id_from("") or os.environ["MOTO_ACCOUNT_ID"] or self.headers["x-moto-account-id"]
+
+    monkeypatch.setattr(BaseResponse, "get_current_account", get_current_account)
+    monkeypatch.delattr(iam_models, "get_account_id_from")
+    problems = moto_shim.moto_internals_problems()
+    assert any("get_account_id_from is gone" in p for p in problems)
+    assert any("get_current_account no longer checks" in p for p in problems)
 
 
 def test_moto_next_token_points_at_the_page_key_the_endpoint_reads() -> None:

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The command: start, banner, --url-file, flags, keep-alive, concurrency, routing, clean stop."""
+"""The command: start, banner, --url-file, flags, keep-alive, concurrency, routing, the caller, clean stop."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from chime_helpers import signed_request
 from chime_local import demo
 from chime_local.launcher import Endpoint
 from chime_local.launcher import EndpointError
+from chime_local.server import chime_caller
 
 
 def _client(url: str, config: Config = NO_RETRY) -> Any:
@@ -176,3 +177,43 @@ def test_requests_signed_for_chime_get_a_json_answer_on_any_path(
     assert isinstance(payload, dict) and payload["Message"]
     stats = control.ok("GET", "stats")
     assert stats["total"] == 1 and stats["crashes"] == 0
+
+
+def _account_of(access_key: str | None, account_header: str | None) -> str:
+    """A stand-in for moto_shim.account_id that shows what it was given."""
+    return f"key={access_key} header={account_header}"
+
+
+def _authorization(scope: str) -> str:
+    return f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host;x-amz-date, Signature=0123abcd"
+
+
+@pytest.mark.parametrize(
+    "environ, caller",
+    [
+        (
+            {"HTTP_AUTHORIZATION": _authorization("AKIAIOSFODNN7EXAMPLE/20260407/eu-west-1/chime/aws4_request")},
+            ("key=AKIAIOSFODNN7EXAMPLE header=None", "eu-west-1"),
+        ),
+        (
+            {
+                "HTTP_AUTHORIZATION": _authorization("ASIAQWERTYUIOPASDFGH/20260407/us-west-2/chime/aws4_request"),
+                "HTTP_X_MOTO_ACCOUNT_ID": "444455556666",
+            },
+            ("key=ASIAQWERTYUIOPASDFGH header=444455556666", "us-west-2"),
+        ),
+        # A presigned URL: the region is its scope's; moto does not read its key (the account is moto's default).
+        (
+            {"QUERY_STRING": "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260407%2Fap-south-1%2Fchime%2Faws4_request"},
+            ("key=None header=None", "ap-south-1"),
+        ),
+        ({"HTTP_AUTHORIZATION": _authorization("AKIAIOSFODNN7EXAMPLE/20260407/us-east-1/sts/aws4_request")}, None),
+        ({"HTTP_AUTHORIZATION": _authorization("AKIAIOSFODNN7EXAMPLE/us-east-1/chime")}, None),
+        ({"HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Signature=0"}, None),
+        ({}, None),
+    ],
+)
+def test_the_caller_is_the_account_moto_serves_and_the_scopes_region(
+    environ: dict[str, str], caller: tuple[str, str] | None
+) -> None:
+    assert chime_caller(environ, _account_of) == caller
