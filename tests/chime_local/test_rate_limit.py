@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from chime_helpers import DEMO_CONNECTOR
 from chime_helpers import EXAMPLE_SESSION
@@ -288,6 +289,16 @@ def test_botocore_reads_the_429_as_throttled_client_exception(control: Control, 
     status, headers, payload = signed_request(control.url, "GET", f"/voice-connectors/{DEMO_CONNECTOR}")
     assert status == 429 and payload == {"Code": "Throttled", "Message": RATE_LIMIT_MESSAGE}
     assert headers["x-amzn-errortype"] == "ThrottledClientException" and headers["x-amzn-requestid"]
+
+
+def test_botocores_standard_retry_mode_does_not_retry_it(control: Control, make_client: Any) -> None:
+    """As the README says: the model marks ThrottledClientException neither retryable nor throttling, and the
+    standard mode's rule for other 429s leaves a modeled error to the model. A botocore that starts retrying it
+    fails here (then update the README's Rate limit section)."""
+    control.ok("PUT", "faults", {"rate_limit": {"rate": SLOW, "burst": 1}})
+    client = make_client(Config(retries={"mode": "standard", "total_max_attempts": 3}))
+    assert [_get(client, **SESSION), _get(client, **SESSION)] == ["ok", "ThrottledClientException"]
+    assert control.ok("GET", "stats")["total"] == 2, "one attempt only"
 
 
 def test_buckets_per_region_and_per_account_on_the_server(control: Control, make_client: Any) -> None:
