@@ -21,8 +21,8 @@ A fault configuration (JSON/YAML mapping)::
       - action: drop
         later_pages: true # only requests that carry a NextToken: page 2 and later of a listing
 
-    rate_limit: 5         # a token bucket per (account, region): 5 requests a second, burst 5 (optional)
-    rate_limit: {rate: 0.5, burst: 10}   # or another bucket shape (burst >= 1)
+    rate_limit: 5         # a token bucket per (account, region): 5 requests a second, burst 5 (optional);
+                          # or another shape, {rate: 0.5, burst: 10} (burst >= 1)
 
 The rate limit decides first, when the request arrives: a request that finds less than
 one token in its caller's bucket is answered 429 ThrottledClientException (counted as
