@@ -401,3 +401,23 @@ def test_the_diff_is_keyed_by_the_number_given_whatever_form_the_id_comes_back_i
         "before": {B: {"status": "Unassigned", "queued": False}},
         "after": {B: {"status": "ReleaseInProgress", "queued": True}},
     }
+
+
+def test_numbers_held_are_compared_in_one_form_whatever_form_the_service_lists_them_in(numbers):
+    numbers.response("get_voice_connector", CONNECTOR, VC)
+    listed = [{**number(n), "E164PhoneNumber": n.lstrip("+")} for n in (A, B)]
+    numbers.response("list_phone_numbers", {"PhoneNumbers": listed}, LIST)
+    result = numbers(voice_connector_id=VOICE_CONNECTOR_ID, phone_numbers=[A, B], purge=True)
+    assert result["changed"] is False and result["phone_numbers"] == [A, B]
+
+
+def test_a_refused_association_whose_id_comes_back_percent_encoded_is_not_reported_done(numbers):
+    reads(numbers, [])
+    refused = {"PhoneNumberId": "%2B" + C.lstrip("+"), "ErrorCode": "Conflict", "ErrorMessage": "held elsewhere"}
+    numbers.response(
+        "associate_phone_numbers_with_voice_connector",
+        {"PhoneNumberErrors": [refused]},
+        {**VC, "E164PhoneNumbers": [C, B], "ForceAssociate": False},
+    )
+    result = numbers(voice_connector_id=VOICE_CONNECTOR_ID, phone_numbers=[B, C])
+    assert result["failed"] is True and result["associated"] == [B] and result["phone_numbers"] == [B]
