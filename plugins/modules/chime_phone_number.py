@@ -150,8 +150,9 @@ refused:
   sample: [{"phone_number_id": "+19135550142", "error_code": "PhoneNumberAssociationsExist", "error_message": "..."}]
 diff:
   description:
-    - Each number (by its E.164 form, as given) before and after, with C(--diff) - its C(status) and whether it is
-      C(queued), as in RV(phone_numbers); in check mode the status after a change is null (the service decides it).
+    - With C(--diff), each number (by its E.164 form, as given) before and after the task, with its C(status) and
+      whether it is C(queued), as in RV(phone_numbers); in check mode the status after a change is null (the service
+      decides it).
   returned: with C(--diff)
   type: dict
   sample:
