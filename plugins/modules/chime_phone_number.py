@@ -15,6 +15,10 @@ description:
   - AWS keeps a deleted number in the deletion queue for 7 days and then removes it from the account for good;
     until then it can be restored. RV(phone_numbers) gives each number's RV(phone_numbers[].deletion_timestamp) and
     the day it leaves the account, RV(phone_numbers[].leaves_account).
+  - A number is in the deletion queue when the service shows it with a C(DeletionTimestamp), whatever its C(Status)
+    reads. AWS's model has both V(DeleteInProgress) and V(ReleaseInProgress) among the statuses and AWS does not say
+    which a queued number shows, so the module never decides by the status. A number whose status reads
+    V(DeleteInProgress) or V(ReleaseInProgress) without a C(DeletionTimestamp) is not taken as queued.
   - Reads each number first (C(GetPhoneNumber)) and sends a write only for those that need it, so a second run
     with the same options reports RV(ignore:changed=false) and sends no write request. One number is deleted with
     C(DeletePhoneNumber), several with C(BatchDeletePhoneNumber) (100 a request).
@@ -30,17 +34,19 @@ author:
 options:
   phone_numbers:
     description:
-      - The phone numbers, in E.164 format (V(+12065550100)), which AWS also uses as their IDs.
+      - The phone numbers, in E.164 format (V(+12065550100)); each is sent as its own C(PhoneNumberId), as AWS's CLI
+        examples do.
       - Each must match the E164PhoneNumbers pattern of the service model; repeated numbers count once.
     required: true
     type: list
     elements: str
   state:
     description:
-      - V(absent) puts each number that is in the account and not queued yet into the deletion queue; a number the
-        account no longer has is already gone.
-      - V(present) restores each queued number (C(RestorePhoneNumber)); a number that is not queued is left as it is,
-        and one the account no longer has (its 7 days have passed) fails the task.
+      - V(absent) puts each number that is in the account and not queued yet into the deletion queue; a queued
+        number is left as it is (no request is sent for it), and a number the account no longer has is already gone.
+      - V(present) restores each queued number (C(RestorePhoneNumber)), whatever its status reads; a number that is
+        not queued is left as it is, and one the account no longer has (its 7 days have passed) fails the task.
+      - Queued means carrying a C(DeletionTimestamp), see the description.
     type: str
     choices: ['present', 'absent']
     default: present
@@ -84,30 +90,44 @@ phone_numbers:
   elements: dict
   contains:
     phone_number_id:
-      description: The number's ID, its E.164 form.
+      description:
+        - The number's ID as the service sends it. The module asks for each number by its E.164 form; the model does
+          not say in which form the ID comes back. For a number the account does not have, the E.164 number given.
       returned: always
       type: str
       sample: "+19135550199"
     status:
-      description: The number's status, V(DeleteInProgress) while it is in the deletion queue; null when the account
-        does not have it (any more).
+      description:
+        - The number's status as the service shows it. What a queued number reads is the service's choice (AWS's
+          model has V(DeleteInProgress) and V(ReleaseInProgress), and AWS does not say which); whether the number is
+          queued is RV(phone_numbers[].queued).
+        - Null when the account does not have the number (any more), and in check mode for a number the task would
+          queue or restore, since the service decides the status that follows.
       returned: always
       type: str
       sample: DeleteInProgress
+    queued:
+      description:
+        - Whether the number is in the deletion queue, that is whether it carries a C(DeletionTimestamp), whatever
+          RV(phone_numbers[].status) reads; in check mode, whether it would be.
+      returned: always
+      type: bool
+      sample: true
     deletion_timestamp:
-      description: When the number was put in the deletion queue, in ISO 8601 format.
-      returned: while it is queued
+      description: When the number was put in the deletion queue (the service's C(DeletionTimestamp)), in ISO 8601.
+      returned: while it is queued (not in check mode for a number the task would queue)
       type: str
       sample: "2026-12-03T10:00:00.000Z"
     leaves_account:
       description: When the number leaves the account for good (7 days after RV(phone_numbers[].deletion_timestamp)).
-      returned: while it is queued
+      returned: while it is queued (not in check mode for a number the task would queue)
       type: str
       sample: "2026-12-10T10:00:00.000Z"
   sample:
     - phone_number_id: "+19135550199"
       e164_phone_number: "+19135550199"
-      status: DeleteInProgress
+      status: ReleaseInProgress
+      queued: true
       deletion_timestamp: "2026-12-03T10:00:00.000Z"
       leaves_account: "2026-12-10T10:00:00.000Z"
 deleted:
@@ -129,10 +149,15 @@ refused:
   elements: dict
   sample: [{"phone_number_id": "+19135550142", "error_code": "PhoneNumberAssociationsExist", "error_message": "..."}]
 diff:
-  description: Each number's status before and after, with C(--diff).
+  description:
+    - With C(--diff), each number (by its E.164 form, as given) before and after the task, with its C(status) and
+      whether it is C(queued), as in RV(phone_numbers); in check mode the status after a change is null (the service
+      decides it).
   returned: with C(--diff)
   type: dict
-  sample: {"before": {"+19135550199": "Unassigned"}, "after": {"+19135550199": "DeleteInProgress"}}
+  sample:
+    before: {"+19135550199": {"status": "Unassigned", "queued": false}}
+    after: {"+19135550199": {"status": "DeleteInProgress", "queued": true}}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -143,11 +168,12 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
-from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import DELETE_IN_PROGRESS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import PhoneNumberErrors
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import delete_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import e164
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import get_phone_number
+from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import queued
+from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import refused_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import restore_phone_number
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import shown_number
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
@@ -171,14 +197,15 @@ def ensure(module, client):
         return dict(zip(numbers, found))
 
     before = read()
+    # Queued: carrying a DeletionTimestamp, whatever the status reads (phone_numbers.queued).
     if params["state"] == "absent":
-        held = [n for n in numbers if before[n] and associations(before[n])]
+        to_change = [n for n in numbers if before[n] is not None and not queued(before[n])]
+        held = [n for n in to_change if associations(before[n])]
         if held:
             what = "; ".join(f"{n} ({associations(before[n])})" for n in held)
             raise AnsibleChimeError(
                 message=f"Phone numbers still associated, disassociate them first; nothing was deleted: {what}"
             )
-        to_change = [n for n in numbers if before[n] and before[n].get("Status") != DELETE_IN_PROGRESS]
     else:
         gone = [n for n in numbers if before[n] is None]
         if gone:
@@ -186,7 +213,7 @@ def ensure(module, client):
                 message="The account does not have these numbers (any more: a deleted number leaves it 7 days after"
                 f" its deletion); nothing was restored: {', '.join(gone)}"
             )
-        to_change = [n for n in numbers if before[n].get("Status") == DELETE_IN_PROGRESS]
+        to_change = [n for n in numbers if queued(before[n])]
 
     refused = []
     after = before
@@ -196,7 +223,7 @@ def ensure(module, client):
         else:
             run_concurrently(lambda n: restore_phone_number(client, n), to_change, params["max_concurrency"])
         after = read()
-    failed = set(e164(e.get("PhoneNumberId", "")) for e in refused)
+    failed = refused_numbers(refused, to_change)
     changed_numbers = [n for n in to_change if n not in failed]
     would = {n: params["state"] for n in to_change} if module.check_mode else {}
     shown = [shown_number(n, after[n], would.get(n)) for n in numbers]
@@ -208,8 +235,8 @@ def ensure(module, client):
     }
     if module._diff:
         result["diff"] = {
-            "before": {n: (before[n] or {}).get("Status") for n in numbers},
-            "after": {s["phone_number_id"]: s["status"] for s in shown},
+            "before": {n: {"status": (before[n] or {}).get("Status"), "queued": queued(before[n])} for n in numbers},
+            "after": {n: {"status": s["status"], "queued": s["queued"]} for n, s in zip(numbers, shown)},
         }
     if refused:
         raise PhoneNumberErrors("The service refused to delete numbers", refused, result)

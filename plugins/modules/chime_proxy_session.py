@@ -76,6 +76,8 @@ options:
     description:
       - The phone numbers of the two participants, in E.164 format; required to create a session.
       - Exactly two numbers, as the service model requires.
+      - Compared with a listed session's participants with or without the leading C(+), which the model's pattern
+        lets either side leave out.
     type: list
     elements: str
   capabilities:
@@ -336,6 +338,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import e164
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import create_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import delete_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_session
@@ -386,7 +389,9 @@ def geo_match_violations(model, params):
 
 
 def participants_of(session):
-    return sorted(p.get("PhoneNumber") for p in session.get("Participants", []))
+    """The session's participant numbers, sorted, each with its "+" (the model's pattern lets the service leave it out
+    as it lets the task): a rerun finds its session whichever form either side used."""
+    return sorted(e164(p["PhoneNumber"]) for p in session.get("Participants", []) if p.get("PhoneNumber"))
 
 
 def update_request(session, params):
@@ -431,7 +436,7 @@ def create_request(params):
 
 def same_session(client, params):
     """The connector's session that is not Closed with this name and these two participants, or None."""
-    wanted = sorted(params["participant_phone_numbers"])
+    wanted = sorted(e164(n) for n in params["participant_phone_numbers"])
     found = [
         s
         for s in list_proxy_sessions(client, params["voice_connector_id"])

@@ -141,6 +141,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbe
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import (
     list_voice_connector_phone_numbers,
 )
+from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import refused_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_connectors import get_voice_connector
@@ -165,15 +166,20 @@ def ensure(module, client):
     voice_connector_id = params["voice_connector_id"]
     if get_voice_connector(client, voice_connector_id) is None:
         raise AnsibleChimeError(message=f"Voice connector {voice_connector_id} does not exist; nothing was changed")
-    held = set(n["E164PhoneNumber"] for n in list_voice_connector_phone_numbers(client, voice_connector_id))
+    # The model's E164PhoneNumber pattern allows the "+" to be left out: numbers are compared in one form.
+    held = set(e164(n["E164PhoneNumber"]) for n in list_voice_connector_phone_numbers(client, voice_connector_id))
     to_add, to_remove = plan(params, held)
     refused = []
+    failed = set()
     if not module.check_mode:
         if to_add:
-            refused += associate_phone_numbers(client, voice_connector_id, to_add, params["force_associate"])
+            errors = associate_phone_numbers(client, voice_connector_id, to_add, params["force_associate"])
+            refused += errors
+            failed |= refused_numbers(errors, to_add)
         if to_remove:
-            refused += disassociate_phone_numbers(client, voice_connector_id, to_remove)
-    failed = set(e164(e.get("PhoneNumberId", "")) for e in refused)
+            errors = disassociate_phone_numbers(client, voice_connector_id, to_remove)
+            refused += errors
+            failed |= refused_numbers(errors, to_remove)
     associated = [n for n in to_add if n not in failed]
     disassociated = [n for n in to_remove if n not in failed]
     after = sorted((held | set(associated)) - set(disassociated))

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 import pytest
@@ -228,3 +230,107 @@ def test_an_associated_number_is_not_deleted(client: Any) -> None:
     ]
     assert _number(client, FREE_NUMBER)["Status"] == "DeleteInProgress"
     assert _number(client, "+13125550150")["Status"] == "Assigned"
+
+
+# --- the status a queued number reads: AWS does not say, a seed setting chooses ------------------------------------
+
+RELEASE = {"settings": {"deletion_queue_status": "ReleaseInProgress"}}
+
+
+def test_the_queue_status_setting_makes_queued_numbers_read_release_in_progress(control: Control, client: Any) -> None:
+    control.ok("POST", "seed", RELEASE)
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    queued = _number(client, FREE_NUMBER)
+    assert queued["Status"] == "ReleaseInProgress" and "DeletionTimestamp" in queued
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)  # queued: nothing changes, whatever the status reads
+    assert _number(client, FREE_NUMBER) == queued
+    assert _numbers(client, Status="ReleaseInProgress") == [FREE_NUMBER]
+    assert _numbers(client, Status="DeleteInProgress") == []
+    refused = client.associate_phone_numbers_with_voice_connector(
+        VoiceConnectorId=EAST_PLAIN, E164PhoneNumbers=[FREE_NUMBER]
+    )
+    assert refused["PhoneNumberErrors"][0]["ErrorCode"] == "Conflict"
+    restored = client.restore_phone_number(PhoneNumberId=FREE_NUMBER)["PhoneNumber"]
+    assert restored["Status"] == "Unassigned" and "DeletionTimestamp" not in restored
+    with pytest.raises(ClientError) as excinfo:
+        client.restore_phone_number(PhoneNumberId=FREE_NUMBER)
+    assert excinfo.value.response["Error"]["Code"] == "BadRequestException"
+
+
+def test_the_setting_holds_for_backends_made_later_and_batch_deletes_until_a_reset(
+    control: Control, make_client: Any
+) -> None:
+    control.ok("POST", "seed", RELEASE)
+    west = make_client(region_name="us-west-2")  # a backend first used after the seed
+    west.disassociate_phone_numbers_from_voice_connector(
+        VoiceConnectorId="westproxyconnector0001", E164PhoneNumbers=["+12065550180", "+12065550181"]
+    )
+    assert west.batch_delete_phone_number(PhoneNumberIds=["+12065550180", "+12065550181"])["PhoneNumberErrors"] == []
+    assert {_number(west, n)["Status"] for n in ("+12065550180", "+12065550181")} == {"ReleaseInProgress"}
+    control.ok("POST", "reset")  # back to the startup seeds: the setting goes with the seed that brought it
+    east = make_client(region_name="us-east-1")
+    east.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    assert _number(east, FREE_NUMBER)["Status"] == "DeleteInProgress"
+
+
+def test_numbers_already_queued_follow_the_setting_and_still_leave_after_7_days(control: Control, client: Any) -> None:
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    deleted_at = _number(client, FREE_NUMBER)["DeletionTimestamp"]
+    control.ok("POST", "seed", RELEASE)
+    moved = _number(client, FREE_NUMBER)
+    assert moved["Status"] == "ReleaseInProgress" and moved["DeletionTimestamp"] == deleted_at
+    control.ok("POST", "clock", {"advance_seconds": 7 * 86400})
+    with pytest.raises(ClientError) as excinfo:
+        _number(client, FREE_NUMBER)
+    assert excinfo.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_any_status_of_the_model_may_be_chosen_and_the_queue_is_still_told_by_the_timestamp(
+    control: Control, client: Any
+) -> None:
+    control.ok("POST", "seed", {"settings": {"deletion_queue_status": "Unassigned"}})
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    queued = _number(client, FREE_NUMBER)
+    assert queued["Status"] == "Unassigned" and "DeletionTimestamp" in queued
+    assert "DeletionTimestamp" not in client.restore_phone_number(PhoneNumberId=FREE_NUMBER)["PhoneNumber"]
+
+
+def test_seeded_numbers_are_queued_by_their_deletion_timestamp_not_their_status(control: Control, client: Any) -> None:
+    control.ok(
+        "POST",
+        "seed",
+        {
+            **RELEASE,
+            "phone_numbers": [
+                {"E164PhoneNumber": "+14155550124", "DeletionTimestamp": datetime.now(timezone.utc).isoformat()},
+                {"E164PhoneNumber": "+14155550125", "Status": "DeleteInProgress"},
+            ],
+        },
+    )
+    seeded = _number(client, "+14155550124")
+    assert seeded["Status"] == "ReleaseInProgress"  # no Status of its own: the queue's
+    not_queued = "+14155550125"
+    with pytest.raises(ClientError) as excinfo:  # its status says so, but it has no DeletionTimestamp
+        client.restore_phone_number(PhoneNumberId=not_queued)
+    assert excinfo.value.response["Error"]["Code"] == "BadRequestException"
+    client.delete_phone_number(PhoneNumberId=not_queued)
+    assert _number(client, not_queued)["Status"] == "ReleaseInProgress"
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"deletion_queue_status": "Released"}, "settings.deletion_queue_status"),
+        ({"deletion_queue_status": "releaseinprogress"}, "settings.deletion_queue_status"),
+        ({"deletion_queue_status": None}, "settings.deletion_queue_status"),
+        ({"queue_status": "ReleaseInProgress"}, "unknown settings"),
+        (["ReleaseInProgress"], "settings must be a mapping"),
+    ],
+)
+def test_bad_settings_are_refused_and_change_nothing(
+    control: Control, client: Any, settings: Any, message: str
+) -> None:
+    status, payload = control.call("POST", "seed", {"settings": settings})
+    assert status == 400 and message in payload["error"], payload
+    client.delete_phone_number(PhoneNumberId=FREE_NUMBER)
+    assert _number(client, FREE_NUMBER)["Status"] == "DeleteInProgress"

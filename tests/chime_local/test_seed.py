@@ -212,6 +212,8 @@ def test_generator_options(control: Control, client: Any) -> None:
         (b"generate: [{voice_connector_id: x, count: -1}]", "generate[0].count"),
         (b"generate: [{voice_connector_id: x, count: 1, status: [Open, Gone]}]", "generate[0].status"),
         (b"generate: [{voice_connector_id: x, count: 1, step_ms: .inf}]", "generate[0].step_ms"),
+        (b"settings: {deletion_queue_status: Gone}", "settings.deletion_queue_status"),
+        (b"settings: {deletion_queue_status: ReleaseInProgress, other: 1}", "unknown settings ['other']"),
     ],
 )
 def test_load_seed_text_names_the_problem(text: bytes, where: str) -> None:

@@ -8,8 +8,8 @@
 from typing import Any
 from typing import FrozenSet
 
-# The snake_case keys whose values are phone numbers in the modules' results. phone_number_id is a number's
-# E.164 form as well (AWS uses the number as its id).
+# The snake_case keys whose values are phone numbers in the modules' results. phone_number_id is masked too, in
+# whatever form the service sends it: the modules send a number's E.164 form as its id.
 PHONE_NUMBER_KEYS: FrozenSet[str] = frozenset(
     {"phone_number", "proxy_phone_number", "e164_phone_number", "fall_back_phone_number", "phone_number_id"}
 )

@@ -13,8 +13,11 @@ on any of them, naming each number with its code.
 import datetime
 from typing import Any
 from typing import Dict
+from typing import Iterable
 from typing import List
 from typing import Optional
+from typing import Set
+from urllib.parse import unquote
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
@@ -63,7 +66,6 @@ def list_voice_connector_phone_numbers(client: Any, voice_connector_id: str) -> 
 # DeletePhoneNumber's documentation: a deleted number stays in the deletion queue for 7 days, then leaves the
 # account for good; RestorePhoneNumber brings it back until then.
 DELETION_QUEUE_DAYS = 7
-DELETE_IN_PROGRESS = "DeleteInProgress"
 # BatchDeletePhoneNumber takes a list of ids; the model sets no maximum, AWS's quotas page none either. The module
 # sends at most this many a request, so that one answer's PhoneNumberErrors stays readable.
 BATCH_DELETE_SIZE = 100
@@ -85,6 +87,35 @@ class PhoneNumberErrors(AnsibleChimeError):
 def e164(number: str) -> str:
     """The model's E164PhoneNumber pattern allows a number without its "+": compare numbers in one form."""
     return number if number.startswith("+") else f"+{number}"
+
+
+def number_of_id(phone_number_id: str) -> str:
+    """The E.164 number a PhoneNumberId the service sent stands for.
+
+    The model says only "the phone number ID". The modules send a number's E.164 form as its id, as AWS's CLI examples
+    do, but those examples show the id coming back percent-encoded ("%2B12065550100"): answers are decoded first.
+    """
+    return e164(unquote(phone_number_id))
+
+
+def refused_numbers(errors: List[Dict[str, Any]], sent: Iterable[str]) -> Set[str]:
+    """Which of the numbers sent a batch answer's PhoneNumberErrors refused (E.164).
+
+    Every number sent when an entry names no number: which one it meant cannot be told, so none is taken as done.
+    """
+    if any(not e.get("PhoneNumberId") for e in errors):
+        return set(sent)
+    return {number_of_id(e["PhoneNumberId"]) for e in errors}
+
+
+def queued(number: Optional[Dict[str, Any]]) -> bool:
+    """Whether a number (as the service sends it) is in the deletion queue: it carries a DeletionTimestamp.
+
+    Its Status does not decide. The model's PhoneNumberStatus has both DeleteInProgress and ReleaseInProgress, and
+    AWS documents neither as the status of a queued number, nor what either means without a DeletionTimestamp (the
+    model's "deleted phone number timestamp"): a number whose status reads so without one is not taken as queued.
+    """
+    return bool(number and number.get("DeletionTimestamp"))
 
 
 @ChimeErrorHandler.common_error_handler("associate phone numbers")
@@ -187,7 +218,7 @@ def _restore(client: Any, phone_number_id: str) -> Dict[str, Any]:
         # A restore whose answer was lost, sent again, is refused as "not in the deletion queue": when the number
         # is back in the account, that was the first request's doing.
         found = _get_phone_number(client, phone_number_id)
-        if found is not None and found.get("Status") != DELETE_IN_PROGRESS:
+        if found is not None and not queued(found):
             return found
         raise
 
@@ -204,16 +235,22 @@ def leaves_account(deletion_timestamp: str) -> str:
 
 
 def shown_number(phone_number_id: str, number: Optional[Dict[str, Any]], would: Optional[str] = None) -> Dict[str, Any]:
-    """A number in the modules' form: snake_case, with leaves_account while it is queued; status null when the account
-    does not have it. would ("absent" or "present", in check mode) shows the status the write would give it."""
+    """A number in the modules' form: snake_case, queued (see queued()), and leaves_account while it is queued; status
+    null when the account does not have it.
+
+    would ("absent" or "present", in check mode) shows the number as the write would leave it: queued or not, with
+    status null, since which status follows is the service's to choose (AWS documents none), and no deletion_timestamp
+    before the delete has set one.
+    """
     if number is None:
-        return {"phone_number_id": phone_number_id, "status": None}
+        return {"phone_number_id": phone_number_id, "status": None, "queued": False}
     shown = snake_case_keys(number)
-    if would == "absent":
-        shown["status"] = DELETE_IN_PROGRESS
-    elif would == "present":
-        shown["status"] = "Unassigned"
-        shown.pop("deletion_timestamp", None)
-    if shown.get("status") == DELETE_IN_PROGRESS and shown.get("deletion_timestamp"):
+    shown["queued"] = queued(number)
+    if would is not None:
+        shown["status"] = None
+        shown["queued"] = would == "absent"
+        if would == "present":
+            shown.pop("deletion_timestamp", None)
+    if shown["queued"] and shown.get("deletion_timestamp"):
         shown["leaves_account"] = leaves_account(shown["deletion_timestamp"])
     return shown

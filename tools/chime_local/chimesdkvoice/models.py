@@ -40,7 +40,10 @@ DEFAULT_MAX_RESULTS = 100
 # DeletePhoneNumber's documentation: deleted numbers "remain in the Deletion queue for 7 days before they are deleted
 # permanently". The queue runs on the backend's clock (clock.now()).
 DELETION_QUEUE = timedelta(days=7)
-DELETE_IN_PROGRESS = "DeleteInProgress"
+# AWS's model has both DeleteInProgress and ReleaseInProgress among the PhoneNumberStatus values and AWS does not say
+# which a queued number reads. A number is queued when it has a DeletionTimestamp; the status it then reads is the
+# backend's deletion_queue_status, DeleteInProgress unless a seed's settings say otherwise (seeding.py).
+DEFAULT_DELETION_QUEUE_STATUS = "DeleteInProgress"
 ACTIVE_STATUSES = ("Open", "InProgress")
 
 # Country calling codes for the proxy number pools.  Unknown countries fall back to +1.
@@ -295,6 +298,11 @@ class PhoneNumber(BaseModel):
     def associated_with(self, name: str, value: str) -> bool:
         return any(a.get("Name") == name and a.get("Value") == value for a in self.members.get("Associations") or [])
 
+    @property
+    def queued(self) -> bool:
+        """In the deletion queue: it has a DeletionTimestamp, whatever its Status reads."""
+        return self.members.get("DeletionTimestamp") is not None
+
     def to_dict(self) -> dict[str, Any]:
         return dict(self.members)
 
@@ -316,6 +324,8 @@ class ChimeSDKVoiceBackend(BaseBackend):
         self._sessions_of_participant: dict[tuple[str, str], set[str]] = {}
         # (connector, participants) -> the proxy number of their latest session (stickiness).
         self._sticky: dict[tuple[str, frozenset[str]], str] = {}
+        # The Status a number reads while it is queued (see DEFAULT_DELETION_QUEUE_STATUS).
+        self.deletion_queue_status = DEFAULT_DELETION_QUEUE_STATUS
         from .seeding import apply_registered_seeds  # pylint: disable=import-outside-toplevel  # seeding imports us
 
         apply_registered_seeds(self)
@@ -701,12 +711,21 @@ class ChimeSDKVoiceBackend(BaseBackend):
         with self.lock:
             self.phone_numbers[number.phone_number_id] = number
 
+    def set_deletion_queue_status(self, status: str) -> None:
+        """Queued numbers read ``status`` from now on, those already queued with the previous one included (a number
+        seeded with a DeletionTimestamp and a Status of its own keeps that)."""
+        with self.lock:
+            for number in self.phone_numbers.values():
+                if number.queued and number.members.get("Status") == self.deletion_queue_status:
+                    number.members["Status"] = status
+            self.deletion_queue_status = status
+
     def _purge_deleted_numbers(self) -> None:
         """Numbers whose 7 days in the deletion queue have passed leave the account for good (under the lock)."""
         now = clock.now()
         for phone_number_id, number in list(self.phone_numbers.items()):
             deleted = number.members.get("DeletionTimestamp")
-            if number.members.get("Status") == DELETE_IN_PROGRESS and deleted and deleted + DELETION_QUEUE <= now:
+            if deleted is not None and deleted + DELETION_QUEUE <= now:
                 del self.phone_numbers[phone_number_id]
 
     def _number(self, phone_number_id: str) -> PhoneNumber:
@@ -746,7 +765,7 @@ class ChimeSDKVoiceBackend(BaseBackend):
                 other = self._connector_of(number) if number else None
                 if number is None:
                     errors.append(_number_error(e164, "NotFound", f"Phone number {e164} not found."))
-                elif number.members.get("Status") == DELETE_IN_PROGRESS:
+                elif number.queued:
                     errors.append(_number_error(e164, "Conflict", f"Phone number {e164} is in the deletion queue."))
                 elif other not in (None, voice_connector_id) and not force:
                     message = f"Phone number {e164} is associated with voice connector {other}."
@@ -779,10 +798,10 @@ class ChimeSDKVoiceBackend(BaseBackend):
         return errors
 
     def _queue_for_deletion(self, number: PhoneNumber) -> None:
-        if number.members.get("Status") == DELETE_IN_PROGRESS:
+        if number.queued:
             return  # already queued: its 7 days run from the first delete
         now = clock.now()
-        number.members.update(Status=DELETE_IN_PROGRESS, DeletionTimestamp=now, UpdatedTimestamp=now)
+        number.members.update(Status=self.deletion_queue_status, DeletionTimestamp=now, UpdatedTimestamp=now)
 
     def delete_phone_number(self, phone_number_id: str) -> None:
         with self.lock:
@@ -814,7 +833,7 @@ class ChimeSDKVoiceBackend(BaseBackend):
     def restore_phone_number(self, phone_number_id: str) -> PhoneNumber:
         with self.lock:
             number = self._number(phone_number_id)
-            if number.members.get("Status") != DELETE_IN_PROGRESS:
+            if not number.queued:
                 raise BadRequestException(f"Phone number {phone_number_id} is not in the deletion queue.")
             number.members.pop("DeletionTimestamp", None)
             number.members.update(Status="Unassigned", UpdatedTimestamp=clock.now())

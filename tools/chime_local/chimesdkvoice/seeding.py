@@ -36,8 +36,10 @@ from .models import ProxySession
 from .models import VoiceConnector
 from .models import chimesdkvoice_backends
 
-SEED_KEYS = ("voice_connectors", "proxy_sessions", "generate", "phone_numbers", "faults")
+SEED_KEYS = ("settings", "voice_connectors", "proxy_sessions", "generate", "phone_numbers", "faults")
 LIST_KEYS = ("voice_connectors", "proxy_sessions", "generate", "phone_numbers")
+# The backend's choices where AWS is silent, each with the model's enum its value must be one of.
+SETTINGS = {"deletion_queue_status": "PhoneNumberStatus"}
 WILDCARD = "*"
 SESSION_STATUSES = ("Open", "InProgress", "Closed")
 
@@ -175,12 +177,24 @@ def _check_phone_number(item: Any, where: str) -> None:
     _scope(item.get("region"), f"{where}.region")
 
 
+def _check_settings(value: Any) -> None:
+    settings = _mapping(value, "seed key settings")
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(map(str, unknown))}; expected {list(SETTINGS)}")
+    for key, shape in SETTINGS.items():
+        if key in settings:
+            _choice(settings[key], _enum(shape), f"settings.{key}")
+
+
 def check_seed(data: Any) -> dict[str, Any]:
     """Check a parsed seed document; ValueError with the place and the rule otherwise."""
     data = _mapping(data, "a seed document")
     unknown = set(data) - set(SEED_KEYS)
     if unknown:
         raise ValueError(f"unknown seed keys {sorted(map(str, unknown))}; expected {list(SEED_KEYS)}")
+    if data.get("settings") is not None:
+        _check_settings(data["settings"])
     for key in LIST_KEYS:
         _list(data.get(key), f"seed key {key}")
     for index, item in enumerate(data.get("voice_connectors") or []):
@@ -298,8 +312,14 @@ def apply_registered_seeds(backend: ChimeSDKVoiceBackend) -> None:
 
 # ------------------------------------------------------------------ application
 def apply_to_backend(backend: ChimeSDKVoiceBackend, seed: dict[str, Any]) -> None:
-    """Load a checked seed into one backend (what its account and region may see); existing ids are replaced."""
+    """Load a checked seed into one backend (what its account and region may see); existing ids are replaced.
+
+    Settings come first, so that the numbers of the same seed follow them; they hold for every account and region.
+    """
     with backend.lock:
+        settings = seed.get("settings") or {}
+        if "deletion_queue_status" in settings:
+            backend.set_deletion_queue_status(str(settings["deletion_queue_status"]))
         for item in seed.get("voice_connectors") or []:
             if not _visible(backend, item):
                 continue
@@ -409,6 +429,8 @@ def _seed_phone_number(backend: ChimeSDKVoiceBackend, item: dict[str, Any], conn
     members["Associations"] = associations
     members.setdefault("Type", "Local")
     members.setdefault("ProductType", "VoiceConnector")
+    if "DeletionTimestamp" in members:
+        members.setdefault("Status", backend.deletion_queue_status)
     members.setdefault("Status", "Assigned" if associations else "Unassigned")
     members.setdefault("Country", "US")
     backend.add_phone_number(PhoneNumber(members))

@@ -161,6 +161,22 @@ def test_a_session_with_the_same_name_and_participants_is_not_created_again(run)
     assert warned_operations(result) == ["ListProxySessions"]
 
 
+def test_the_same_session_is_found_when_the_service_lists_its_participants_without_the_plus(run):
+    # The model's E164PhoneNumber pattern makes the "+" optional, in answers as in requests: no second create.
+    listed = created("existing", numbers=[n.lstrip("+") for n in NUMBERS])
+    run.response("list_proxy_sessions", {"ProxySessions": [listed]}, LIST)
+    result = run(**CREATE_OPTIONS)
+    assert result["changed"] is False
+    assert result["proxy_session"]["proxy_session_id"] == "existing"
+
+
+def test_the_same_session_is_found_when_the_task_gives_the_participants_without_the_plus(run):
+    run.response("list_proxy_sessions", {"ProxySessions": [created("existing")]}, LIST)
+    result = run(**{**CREATE_OPTIONS, "participant_phone_numbers": [n.lstrip("+") for n in NUMBERS]})
+    assert result["changed"] is False
+    assert result["proxy_session"]["proxy_session_id"] == "existing"
+
+
 def test_the_same_session_gets_its_capabilities_updated(run):
     run.response("list_proxy_sessions", {"ProxySessions": [created("existing")]}, LIST)
     params = {**VC, "ProxySessionId": "existing", "Capabilities": ["Voice"]}
