@@ -92,6 +92,7 @@ notes:
     connector.
 extends_documentation_fragment:
   - telephony.chime.concurrency
+  - telephony.chime.pace
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -326,6 +327,52 @@ files:
       type: str
       sample: /srv/migration/us-east-1/drain_report.json
   sample: {"drain_report_json": "/srv/migration/us-east-1/drain_report.json"}
+rehearsal:
+  description:
+    - In check mode, what the real run will send, to plan it against the account's quota.
+  returned: in check mode
+  type: dict
+  contains:
+    requests:
+      description:
+        - The requests the real run sends for what the rehearsal found (the same reads, then the disable, one delete a session that is not C(Closed), the removal of the configuration and, with O(release_numbers=true), the numbers' requests).
+        - Each request AWS throttles is sent again on top of these.
+      type: int
+      sample: 2023
+    seconds_at_least:
+      description:
+        - With O(max_requests_per_second), the seconds the real run takes at least (its requests at that rate); null
+          without it, since AWS's answers set the rate then.
+      type: float
+      sample: 404.6
+  sample: {"requests": 2023, "seconds_at_least": 404.6}
+pace:
+  description:
+    - What the pace of the account and region did (see
+      R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)), to size the next run.
+  returned: when a request was sent
+  type: list
+  elements: dict
+  contains:
+    region:
+      description: The region the requests went to.
+      type: str
+      sample: us-east-1
+    requests:
+      description: The requests sent there, each one sent again after a throttled answer included.
+      type: int
+      sample: 2031
+    throttled:
+      description: How many answers were throttled (C(ThrottledClientException), or another throttling answer).
+      type: int
+      sample: 8
+    rate:
+      description:
+        - The rate, in requests a second, that the pace settled at.
+        - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
+      type: float
+      sample: 19.4
+  sample: [{"region": "us-east-1", "requests": 2031, "throttled": 8, "rate": 19.4}]
 """
 
 import json
@@ -333,6 +380,9 @@ import os
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import rehearsal
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
@@ -342,6 +392,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.drain impor
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import ensure_dest
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_record
@@ -377,6 +428,8 @@ def main():
         release_numbers=dict(type="bool", default=False),
         dest=dict(type="path"),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
+        max_requests_per_second=dict(type="float"),
+        throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
     params = module.params
@@ -388,6 +441,7 @@ def main():
             option_violations(model, params, OPTION_MEMBERS)
             + connector_violations(params)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
+            + pace_violations(params)
             + (dest_violations(dest) or report_violations(dest))
         )
         if dest is not None:
@@ -416,13 +470,24 @@ def main():
         "voice_connectors": reports,
         "summary": summarize(drains),
         "files": {},
+        **pace_result(client),
     }
+    if module.check_mode:
+        answered = result["pace"][0]["requests"] - result["pace"][0]["throttled"]
+        planned = answered + sum(d.writes_planned for d in drains)
+        result["rehearsal"] = rehearsal(result["pace"], params["max_requests_per_second"], planned)
     if module._diff:
         shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
         result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}
     if dest is not None and not module.check_mode:
         path = os.path.join(dest, REPORT_FILE)
-        document = {"region": region, "rehearsal": False, "voice_connectors": reports, "summary": result["summary"]}
+        document = {
+            "region": region,
+            "rehearsal": False,
+            "voice_connectors": reports,
+            "summary": result["summary"],
+            "pace": result["pace"],
+        }
         result["files"] = {"drain_report_json": path}
         try:
             # The report is the record of what a drain did: a rerun that found nothing to do leaves it as it is.

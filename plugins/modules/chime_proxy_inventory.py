@@ -125,6 +125,7 @@ notes:
   - Timestamps are written as the ISO 8601 strings the service sends.
 extends_documentation_fragment:
   - telephony.chime.concurrency
+  - telephony.chime.pace
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -336,6 +337,56 @@ proxy_sessions:
       participants:
         - phone_number: "+*******0100"
           proxy_phone_number: "+*******0199"
+rehearsal:
+  description:
+    - In check mode, what the real run will send, to plan it against the account's quota.
+  returned: in check mode
+  type: dict
+  contains:
+    requests:
+      description:
+        - The requests the real run sends, the same reads as the rehearsal.
+        - Each request AWS throttles is sent again on top of these.
+      type: int
+      sample: 1410
+    seconds_at_least:
+      description:
+        - With O(max_requests_per_second), the seconds the real run takes at least (the busiest account and region's requests, since they go at the same time at that rate); null
+          without it, since AWS's answers set the rate then.
+      type: float
+      sample: 28.2
+  sample: {"requests": 1410, "seconds_at_least": 28.2}
+pace:
+  description:
+    - For each account and region read, what its pace did (see
+      R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)), to size the next run.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    account_id:
+      description: The account.
+      type: str
+      sample: "123456789012"
+    region:
+      description: The region the requests went to.
+      type: str
+      sample: us-east-1
+    requests:
+      description: The requests sent there, each one sent again after a throttled answer included.
+      type: int
+      sample: 2031
+    throttled:
+      description: How many answers were throttled (C(ThrottledClientException), or another throttling answer).
+      type: int
+      sample: 8
+    rate:
+      description:
+        - The rate, in requests a second, that the pace settled at.
+        - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
+      type: float
+      sample: 19.4
+  sample: [{"account_id": "123456789012", "region": "us-east-1", "requests": 141, "throttled": 3, "rate": 4.6}]
 """
 
 
@@ -349,12 +400,16 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts im
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import new_sts_client as sts_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.audit import audit
 from ansible_collections.telephony.chime.plugins.module_utils._chime.audit import summarize
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_settings
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import rehearsal
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import new_chime_client as chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import Scratch
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import ensure_dest
@@ -397,6 +452,8 @@ def main():
         max_regions=dict(type="int", default=DEFAULT_MAX_REGIONS),
         allow_partial=dict(type="bool", default=False),
         region_endpoint_urls=dict(type="dict", default={}),
+        max_requests_per_second=dict(type="float"),
+        throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
     params = module.params
@@ -414,6 +471,7 @@ def main():
             + account_violations(model.session.get_service_model("sts"), specs)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
             + range_violations("max_regions", params["max_regions"], *MAX_REGIONS_LIMITS)
+            + pace_violations(params)
             + dest_violations(params["dest"])
         )
         notices = DeprecationNotices(model)
@@ -427,6 +485,7 @@ def main():
             params["max_concurrency"],
             make_sts=sts_client,
             make_chime=chime_client,
+            pace_settings=pace_settings(params),
         )
         dest = params["dest"]
         if dest is not None:
@@ -454,7 +513,10 @@ def main():
             "skipped_regions": found.skipped,
             "accounts": [{"account_id": a.account_id, "account": a.spec.label} for a in found.accounts],
             "phone_numbers_masked": params["mask_phone_numbers"],
+            "pace": reacher.pace_figures(),
         }
+        if module.check_mode:
+            result["rehearsal"] = rehearsal(result["pace"], params["max_requests_per_second"])
         if found.sessions is not None:
             result["proxy_sessions"] = found.sessions
         if scratch is not None:

@@ -133,6 +133,7 @@ notes:
     sensitive; set C(no_log) on the task where task output is shared.
 extends_documentation_fragment:
   - telephony.chime.concurrency
+  - telephony.chime.pace
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -325,19 +326,50 @@ diff:
   sample:
     before: {proxy_session_id: 123a4bc5-67d8-901e-2f3g-h4ghjk56789l, capabilities: ["SMS", "Voice"], expiry_minutes: 60}
     after: {proxy_session_id: 123a4bc5-67d8-901e-2f3g-h4ghjk56789l, capabilities: ["Voice"], expiry_minutes: 30}
+pace:
+  description:
+    - What the pace of the account and region did (see
+      R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)), to size the next run.
+  returned: when a request was sent
+  type: list
+  elements: dict
+  contains:
+    region:
+      description: The region the requests went to.
+      type: str
+      sample: us-east-1
+    requests:
+      description: The requests sent there, each one sent again after a throttled answer included.
+      type: int
+      sample: 2031
+    throttled:
+      description: How many answers were throttled (C(ThrottledClientException), or another throttling answer).
+      type: int
+      sample: 8
+    rate:
+      description:
+        - The rate, in requests a second, that the pace settled at.
+        - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
+      type: float
+      sample: 19.4
+  sample: [{"region": "us-east-1", "requests": 2031, "throttled": 8, "rate": 19.4}]
 """
 
 import threading
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import fail_with
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import e164
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import create_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import delete_proxy_session
@@ -349,7 +381,6 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.validation 
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import shape_violations
-from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import fail_with
 
 # Which member of which operation's input each option is sent as: the model's rules for that member apply.
 OPTION_MEMBERS = {
@@ -574,6 +605,8 @@ def main():
             options=dict(country=dict(type="str", required=True), area_code=dict(type="str", required=True)),
         ),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
+        max_requests_per_second=dict(type="float"),
+        throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -588,19 +621,21 @@ def main():
             msg="proxy_session_ids is only for state=absent; update sessions one proxy_session_id at a time"
         )
 
+    client = None
     try:
         model = ChimeModel()
         raise_for_violations(
             option_violations(model, params, OPTION_MEMBERS)
             + geo_match_violations(model, params)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
+            + pace_violations(params)
         )
         client = chime_client(module, model, params["max_concurrency"])
         result = ensure(module, model, client)
     except AnsibleChimeError as e:
-        fail_with(module, e)
+        fail_with(module, e, **pace_result(client))
 
-    module.exit_json(**result)
+    module.exit_json(**result, **pace_result(client))
 
 
 if __name__ == "__main__":

@@ -127,6 +127,7 @@ notes:
     this module uses the C(chime-sdk-voice) client.
 extends_documentation_fragment:
   - telephony.chime.concurrency
+  - telephony.chime.pace
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -358,6 +359,33 @@ summary:
     by_status: {"Open": 2, "InProgress": 1, "Closed": 1}
     by_voice_connector: {"abcdef1ghij2klmno3pqr4": 4}
     voice_connectors_scanned: 1
+pace:
+  description:
+    - What the pace of the account and region did (see
+      R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)), to size the next run.
+  returned: when a request was sent
+  type: list
+  elements: dict
+  contains:
+    region:
+      description: The region the requests went to.
+      type: str
+      sample: us-east-1
+    requests:
+      description: The requests sent there, each one sent again after a throttled answer included.
+      type: int
+      sample: 2031
+    throttled:
+      description: How many answers were throttled (C(ThrottledClientException), or another throttling answer).
+      type: int
+      sample: 8
+    rate:
+      description:
+        - The rate, in requests a second, that the pace settled at.
+        - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
+      type: float
+      sample: 19.4
+  sample: [{"region": "us-east-1", "requests": 2031, "throttled": 8, "rate": 19.4}]
 """
 
 from typing import Any
@@ -367,14 +395,18 @@ from typing import List
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import fail_with
 from ansible_collections.telephony.chime.plugins.module_utils._chime.masking import mask_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_session
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import get_proxy_sessions
 from ansible_collections.telephony.chime.plugins.module_utils._chime.proxy_sessions import list_proxy_sessions
@@ -468,6 +500,8 @@ def main():
         created_before=dict(type="str"),
         mask_phone_numbers=dict(type="bool", default=False),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
+        max_requests_per_second=dict(type="float"),
+        throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -477,12 +511,14 @@ def main():
     )
     params = module.params
 
+    client = None
     try:
         model = ChimeModel()
         raise_for_violations(
             option_violations(model, params, OPTION_MEMBERS)
             + timestamp_violations(params, TIMESTAMP_OPTIONS)
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
+            + pace_violations(params)
         )
         notices = DeprecationNotices(model)
         for operation in operations_for(params):
@@ -490,9 +526,9 @@ def main():
         client = chime_client(module, model, params["max_concurrency"])
         result = gather(client, params, model.enum("ListProxySessions", "Status"))
     except AnsibleChimeError as e:
-        module.fail_json_aws_error(e)
+        fail_with(module, e, **pace_result(client))
 
-    module.exit_json(changed=False, **result)
+    module.exit_json(changed=False, **result, **pace_result(client))
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ notes:
     or C(chime:DisassociatePhoneNumbersFromVoiceConnector) for the writes; see
     R(IAM permissions,ansible_collections.telephony.chime.docsite.iam).
 extends_documentation_fragment:
+  - telephony.chime.pace
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -127,13 +128,44 @@ diff:
   returned: with C(--diff)
   type: dict
   sample: {"before": {"phone_numbers": ["+19135550100", "+19135550199"]}, "after": {"phone_numbers": ["+19135550100"]}}
+pace:
+  description:
+    - What the pace of the account and region did (see
+      R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)), to size the next run.
+  returned: when a request was sent
+  type: list
+  elements: dict
+  contains:
+    region:
+      description: The region the requests went to.
+      type: str
+      sample: us-east-1
+    requests:
+      description: The requests sent there, each one sent again after a throttled answer included.
+      type: int
+      sample: 2031
+    throttled:
+      description: How many answers were throttled (C(ThrottledClientException), or another throttling answer).
+      type: int
+      sample: 8
+    rate:
+      description:
+        - The rate, in requests a second, that the pace settled at.
+        - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
+      type: float
+      sample: 19.4
+  sample: [{"region": "us-east-1", "requests": 2031, "throttled": 8, "rate": 19.4}]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import fail_with
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
+from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import PhoneNumberErrors
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import associate_phone_numbers
 from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbers import disassociate_phone_numbers
@@ -145,7 +177,6 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.phone_numbe
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_connectors import get_voice_connector
-from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import fail_with
 
 OPTION_MEMBERS = {
     "voice_connector_id": ("AssociatePhoneNumbersWithVoiceConnector", "VoiceConnectorId"),
@@ -203,21 +234,24 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         purge=dict(type="bool", default=False),
         force_associate=dict(type="bool", default=False),
+        max_requests_per_second=dict(type="float"),
+        throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
+    client = None
     try:
         model = ChimeModel()
         errors = option_violations(model, module.params, OPTION_MEMBERS)
         if module.params["purge"] and module.params["state"] != "present":
             errors.append("purge is only for state=present")
-        raise_for_violations(errors)
+        raise_for_violations(errors + pace_violations(module.params))
         client = chime_client(module, model)
         result = ensure(module, client)
     except AnsibleChimeError as e:
-        fail_with(module, e)
+        fail_with(module, e, **pace_result(client))
 
-    module.exit_json(**result)
+    module.exit_json(**result, **pace_result(client))
 
 
 if __name__ == "__main__":

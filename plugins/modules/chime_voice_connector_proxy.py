@@ -76,6 +76,7 @@ notes:
     connector that does not exist fails the task; V(state=absent) reports no change.
   - AWS's model marks the fall-back phone number as sensitive; set C(no_log) on the task where task output is shared.
 extends_documentation_fragment:
+  - telephony.chime.pace
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -161,15 +162,46 @@ diff:
   sample:
     before: {default_session_expiry_minutes: 60, disabled: false, phone_number_countries: ["US"]}
     after: {default_session_expiry_minutes: 60, disabled: true, phone_number_countries: ["US"]}
+pace:
+  description:
+    - What the pace of the account and region did (see
+      R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)), to size the next run.
+  returned: when a request was sent
+  type: list
+  elements: dict
+  contains:
+    region:
+      description: The region the requests went to.
+      type: str
+      sample: us-east-1
+    requests:
+      description: The requests sent there, each one sent again after a throttled answer included.
+      type: int
+      sample: 2031
+    throttled:
+      description: How many answers were throttled (C(ThrottledClientException), or another throttling answer).
+      type: int
+      sample: 8
+    rate:
+      description:
+        - The rate, in requests a second, that the pace settled at.
+        - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
+      type: float
+      sample: 19.4
+  sample: [{"region": "us-east-1", "requests": 2031, "throttled": 8, "rate": 19.4}]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
+from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import fail_with
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
 from ansible_collections.telephony.chime.plugins.module_utils._chime.normalize import snake_case_keys
+from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_connector_proxy import (
@@ -181,7 +213,6 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_conne
 from ansible_collections.telephony.chime.plugins.module_utils._chime.voice_connector_proxy import (
     put_voice_connector_proxy,
 )
-from ansible_collections.telephony.chime.plugins.module_utils._chime.writes import fail_with
 
 # Which member of which operation's input each option is sent as: the model's rules for that member apply.
 OPTION_MEMBERS = {
@@ -295,18 +326,23 @@ def main():
         phone_number_pool_countries=dict(type="list", elements="str"),
         fall_back_phone_number=dict(type="str"),
         disabled=dict(type="bool"),
+        max_requests_per_second=dict(type="float"),
+        throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
+    client = None
     try:
         model = ChimeModel()
-        raise_for_violations(option_violations(model, checked_options(module.params), OPTION_MEMBERS))
+        raise_for_violations(
+            option_violations(model, checked_options(module.params), OPTION_MEMBERS) + pace_violations(module.params)
+        )
         client = chime_client(module, model)
         result = ensure(module, model, client)
     except AnsibleChimeError as e:
-        fail_with(module, e)
+        fail_with(module, e, **pace_result(client))
 
-    module.exit_json(**result)
+    module.exit_json(**result, **pace_result(client))
 
 
 if __name__ == "__main__":

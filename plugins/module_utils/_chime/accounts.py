@@ -20,6 +20,7 @@ from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
+from typing import Tuple
 
 try:
     import boto3
@@ -32,6 +33,7 @@ from .client import client_config
 from .client import keep_timestamps_unparsed
 from .client import new_chime_client
 from .errors import AnsibleChimeError
+from .pace import Pace
 from .validation import shape_violations
 
 # The SDK's standard retry mode for STS (throttling, 5xx, connection errors), 3 attempts as AWS's SDKs do.
@@ -120,7 +122,8 @@ class AccountReacher:
     """Reaches the accounts from the module's connection options, one botocore session per profile.
 
     make_sts and make_chime build the clients (new_sts_client and client.new_chime_client); modules pass their own
-    names for them so that tests can put a Stubber behind each client.
+    names for them so that tests can put a Stubber behind each client. Each account and region gets one client and
+    its pace (pace_settings: the Pace's ceiling and patience); on_limited() is called when AWS first throttles one.
     """
 
     def __init__(
@@ -131,6 +134,7 @@ class AccountReacher:
         max_concurrency: int,
         make_sts: Callable[..., Any] = new_sts_client,
         make_chime: Callable[..., Any] = new_chime_client,
+        pace_settings: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.make_sts = make_sts
         self.make_chime = make_chime
@@ -143,6 +147,10 @@ class AccountReacher:
         self.own_credentials = {k: v for k, v in kwargs.items() if v is not None}
         self.sts_region = sts_region
         self.max_concurrency = max_concurrency
+        self.pace_settings = pace_settings or {}
+        self.on_limited: Optional[Callable[[], None]] = None
+        self.paces: Dict[Tuple[str, str], Pace] = {}
+        self._clients: Dict[Tuple[str, str], Any] = {}
         # botocore sessions are not safe for making clients from several threads at once.
         self.lock = threading.Lock()
         self._own_session: Any = None
@@ -197,9 +205,32 @@ class AccountReacher:
         return Account(spec, match.group(1) if match else spec.known_account_id, session, credentials)
 
     def chime_client(self, account: Account, region: str, endpoint_url: Optional[str]) -> Any:
-        """A chime-sdk-voice client of the account in one region (timestamps unparsed, retries left to chime_retry)."""
+        """The chime-sdk-voice client of the account in one region (timestamps unparsed, retries left to chime_retry),
+        made once, with the pace every request sent there waits at."""
+        key = (account.account_id, region)
         config = client_config(self.max_concurrency, self.user_config)
         with self.lock:
-            return self.make_chime(
-                account.session, region, endpoint_url, config, verify=self.verify, **account.credentials
-            )
+            if key not in self._clients:
+                pace = Pace(
+                    f"account {account.account_id}, region {region}", on_limited=self._limited, **self.pace_settings
+                )
+                self._clients[key] = self.make_chime(
+                    account.session, region, endpoint_url, config, pace=pace, verify=self.verify, **account.credentials
+                )
+                self.paces[key] = pace
+            return self._clients[key]
+
+    def _limited(self) -> None:
+        if self.on_limited is not None:
+            self.on_limited()
+
+    def holding_back(self, account: Account, region: str) -> bool:
+        """Whether the pace of an account and region, not this machine, sets how fast its requests go."""
+        pace = self.paces.get((account.account_id, region))
+        return pace is not None and pace.holding_back
+
+    def pace_figures(self) -> List[Dict[str, Any]]:
+        """Per account and region reached, what its pace did (Pace.figures), in the order first reached."""
+        with self.lock:
+            paces = list(self.paces.items())
+        return [{"account_id": account_id, "region": region, **pace.figures()} for (account_id, region), pace in paces]

@@ -6,9 +6,13 @@
 """The organisation-wide proxy inventory: every account and region at once, each with its own client.
 
 First every account is reached (a role assumed, or a profile's or the own credentials' caller identity), then every
-account and region is gathered, at most max_regions of them at once, each with at most max_concurrency requests in
-flight (AWS's rate limits are per account and region). An account or region that cannot be read is skipped with its
-reason and never stops the others; the caller decides whether a partial inventory fails the task.
+account and region is gathered, each with at most max_concurrency requests in flight and its own pace (AWS's rate
+limits are per account and region). At most max_regions of them work at once: max_regions was chosen for this
+machine's CPU against a service that never throttles. An account and region whose pace holds its requests back (AWS
+throttled it, or max_requests_per_second caps it) waits on its own quota, not on the CPU, and no longer counts, so
+the next one starts: at a rate limit, every account and region goes at the same time (at most MAX_OPEN_REGIONS, for
+the threads and memory each holds). An account or region that cannot be read is skipped with its reason and never
+stops the others; the caller decides whether a partial inventory fails the task.
 """
 
 from dataclasses import dataclass
@@ -23,11 +27,16 @@ from typing import Tuple
 from .accounts import Account
 from .accounts import AccountReacher
 from .accounts import AccountSpec
+from .concurrency import WorkingBound
 from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
 from .errors import reason_of
 from .inventory import RegionReport
 from .inventory import gather_region
+
+# The most accounts and regions open at once, those held back by their quota included (each holds up to
+# max_concurrency threads and its part of the reports until it is done).
+MAX_OPEN_REGIONS = 64
 
 
 @dataclass
@@ -103,7 +112,9 @@ def audit(
         return report.summary, report.sessions
 
     units = [(account, region) for account in result.accounts for region in regions]
-    outcomes = run_concurrently(gather, units, max_regions)
+    bound = WorkingBound(max_regions, MAX_OPEN_REGIONS, lambda unit: reacher.holding_back(*unit))
+    reacher.on_limited = bound.notify
+    outcomes = bound.run(gather, units)
     read: Dict[str, List[str]] = {account.account_id: [] for account in result.accounts}
     for (account, region), outcome in zip(units, outcomes):
         if isinstance(outcome, AnsibleChimeError):

@@ -7,6 +7,7 @@
 
 from typing import Any
 from typing import Dict
+from typing import List
 from typing import Optional
 
 try:
@@ -23,6 +24,11 @@ from .concurrency import DEFAULT_MAX_CONCURRENCY
 from .errors import AnsibleChimeError
 from .model import SERVICE_NAME
 from .model import ChimeModel
+from .pace import CEILING_LIMITS
+from .pace import PATIENCE_LIMITS
+from .pace import Pace
+from .pace import pace_of
+from .validation import range_violations
 
 COLLECTION = "telephony.chime"
 
@@ -51,11 +57,22 @@ def keep_timestamps_unparsed(botocore_session: Any) -> None:
 
 
 def new_chime_client(
-    session: Any, region: Optional[str], endpoint_url: Optional[str], config: Any, **credentials: Any
+    session: Any,
+    region: Optional[str],
+    endpoint_url: Optional[str],
+    config: Any,
+    pace: Optional[Pace] = None,
+    **credentials: Any,
 ) -> Any:
-    """A chime-sdk-voice client of a boto3 session, with the errors of a missing region or bad settings explained."""
+    """A chime-sdk-voice client of a boto3 session, with the errors of a missing region or bad settings explained.
+
+    Every request of the client waits its turn at pace, the pace of its account and region (a pace of its own when
+    none is given): the modules make one client per account and region.
+    """
     try:
-        return session.client(SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=config, **credentials)
+        client = session.client(
+            SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=config, **credentials
+        )
     except botocore.exceptions.NoRegionError as e:
         raise AnsibleChimeError(
             message="A region is required and none was found in the region option, "
@@ -63,6 +80,42 @@ def new_chime_client(
         ) from e
     except (ValueError, botocore.exceptions.BotoCoreError) as e:
         raise AnsibleChimeError(message="Couldn't connect to AWS", exception=e) from e
+    pace = pace or Pace()
+    pace.where = pace.where or f"region {client.meta.region_name}"
+    return pace.attach(client)
+
+
+def pace_violations(params: Dict[str, Any]) -> List[str]:
+    """The pace options' limits (doc_fragments/pace.py), in the words of the other rules."""
+    return range_violations("max_requests_per_second", params["max_requests_per_second"], *CEILING_LIMITS) + (
+        range_violations("throttle_timeout", params["throttle_timeout"], *PATIENCE_LIMITS)
+    )
+
+
+def pace_settings(params: Dict[str, Any]) -> Dict[str, Any]:
+    """A Pace's ceiling and patience from the module's options."""
+    return {"ceiling": params["max_requests_per_second"], "patience": params["throttle_timeout"]}
+
+
+def pace_result(*clients: Any, account_id: Optional[str] = None) -> Dict[str, Any]:
+    """The result's pace key: for each client's account and region, the requests sent, the answers throttled and
+    the rate the pace settled at. Empty before any client was made (a task refused before any request)."""
+    figures = []
+    for client in clients:
+        if client is not None:
+            entry = {"region": client.meta.region_name, **pace_of(client).figures()}
+            figures.append({"account_id": account_id, **entry} if account_id else entry)
+    return {"pace": figures} if figures else {}
+
+
+def rehearsal(figures: List[Dict[str, Any]], ceiling: Optional[float], planned: Optional[int] = None) -> Dict[str, Any]:
+    """What a rehearsal says of the real run: the requests it will send (planned, else the rehearsal's own answered
+    ones: the real run sends the same reads; each throttled one sent again comes on top), and with a ceiling the
+    seconds it takes at least (the busiest account and region's requests at the ceiling: they go at the same time)."""
+    sent = [f["requests"] - f["throttled"] for f in figures]
+    requests = planned if planned is not None else sum(sent)
+    busiest = planned if planned is not None else max(sent, default=0)
+    return {"requests": requests, "seconds_at_least": round(busiest / ceiling, 1) if ceiling else None}
 
 
 def chime_client(module: Any, model: ChimeModel, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> Any:
@@ -79,4 +132,5 @@ def chime_client(module: Any, model: ChimeModel, max_concurrency: int = DEFAULT_
     keep_timestamps_unparsed(model.session)
     # A profile that does not exist is found out when the client is made (new_chime_client says so).
     session = boto3.session.Session(botocore_session=model.session, profile_name=profile)
-    return new_chime_client(session, region, endpoint_url, config, **connect_kwargs)
+    pace = Pace(**pace_settings(module.params))
+    return new_chime_client(session, region, endpoint_url, config, pace=pace, **connect_kwargs)

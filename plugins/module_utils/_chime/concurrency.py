@@ -5,6 +5,7 @@
 
 """The bounded pool of workers that the modules share, and the limits of their max_concurrency option."""
 
+import threading
 from concurrent.futures import FIRST_EXCEPTION
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
@@ -12,6 +13,7 @@ from typing import Any
 from typing import Callable
 from typing import Iterable
 from typing import List
+from typing import Set
 
 # The most requests in flight at once, unless the user says otherwise (docs/performance.md measured the knee at 10).
 # The option's documentation (doc_fragments/concurrency.py) states the same default and limits.
@@ -37,3 +39,51 @@ def run_concurrently(call: Callable[[Any], Any], items: Iterable[Any], max_concu
             if future in done and future.exception() is not None:
                 raise future.exception()
     return [future.result() for future in futures]
+
+
+class WorkingBound:
+    """Runs items at most max_working at once among those that are working, at most max_open in all.
+
+    An item that waits on something else than this machine (waiting(item) says so: an account and region held back
+    by its own AWS quota) does not count against max_working, so the next item starts. notify() must be called
+    whenever waiting(item) may have changed.
+    """
+
+    def __init__(self, max_working: int, max_open: int, waiting: Callable[[Any], bool]) -> None:
+        self.max_working = max_working
+        self.max_open = max(max_open, max_working)
+        self.waiting = waiting
+        self._changed = threading.Condition()
+
+    def notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def run(self, call: Callable[[Any], Any], items: Iterable[Any]) -> List[Any]:
+        """call(item) for every item, in the bounds; the results in the order of the items. call must not raise
+        (it returns its failures), so that every item is run."""
+        items = list(items)
+        results: List[Any] = [None] * len(items)
+        running: Set[int] = set()
+
+        def working() -> int:
+            return sum(1 for index in running if not self.waiting(items[index]))
+
+        def work(index: int) -> None:
+            try:
+                results[index] = call(items[index])
+            finally:
+                with self._changed:
+                    running.discard(index)
+                    self._changed.notify_all()
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.max_open, len(items)))) as pool:
+            futures = []
+            for index in range(len(items)):
+                with self._changed:
+                    self._changed.wait_for(lambda: len(running) < self.max_open and working() < self.max_working)
+                    running.add(index)
+                futures.append(pool.submit(work, index))
+        for future in futures:
+            future.result()  # a failure call did not return (a bug) is raised, not lost
+        return results

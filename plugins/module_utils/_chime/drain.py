@@ -31,19 +31,20 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
-from typing import Set
 from typing import Tuple
 
 from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
 from .errors import reason_of
 from .normalize import snake_case_keys
+from .phone_numbers import BATCH_DELETE_SIZE
 from .phone_numbers import delete_phone_numbers
 from .phone_numbers import disassociate_phone_numbers
 from .phone_numbers import e164
 from .phone_numbers import get_phone_number
 from .phone_numbers import leaves_account
 from .phone_numbers import list_voice_connector_phone_numbers
+from .phone_numbers import refused_numbers
 from .proxy_sessions import delete_proxy_session
 from .proxy_sessions import list_proxy_sessions
 from .voice_connector_proxy import delete_voice_connector_proxy
@@ -123,6 +124,15 @@ class ConnectorDrain:
         return 0 if self.rehearsal else len(self.not_closed) - self.deleted - self.already_gone
 
     @property
+    def writes_planned(self) -> int:
+        """In a rehearsal, the requests the real run sends for what it found, beyond the reads the rehearsal sent too:
+        the disable, one delete a session, the removal, and the numbers' disassociation, deletion and reads."""
+        numbers = len(self.numbers_to_release)
+        deletes = 1 if numbers == 1 else -(-numbers // BATCH_DELETE_SIZE)
+        release = 1 + deletes + numbers if numbers else 0
+        return int(bool(self.stopped_new_sessions)) + len(self.not_closed) + int(bool(self.proxy_removed)) + release
+
+    @property
     def changed(self) -> bool:
         return bool(
             self.stopped_new_sessions
@@ -197,14 +207,6 @@ def other_associations(number: Dict[str, Any], voice_connector_id: str) -> List[
         for a in number.get("Associations") or []
         if not (a.get("Name") == "VoiceConnectorId" and a.get("Value") == voice_connector_id)
     ]
-
-
-def refused_of(errors: List[Dict[str, Any]], numbers: List[str]) -> Set[str]:
-    """Which of the numbers sent PhoneNumberErrors refused; all of them when an entry names no number, since which
-    one it meant cannot be told."""
-    if any(not e.get("PhoneNumberId") for e in errors):
-        return set(numbers)
-    return {e164(e["PhoneNumberId"]) for e in errors}
 
 
 class RegionDrain:
@@ -326,13 +328,13 @@ class RegionDrain:
         if self.check_mode or not held:
             return
         refused = disassociate_phone_numbers(self.client, vc_id, held)
-        not_taken_off = refused_of(refused, held)
+        not_taken_off = refused_numbers(refused, held)
         drain.disassociated = [n for n in held if n not in not_taken_off]
         if drain.disassociated:
             # Numbers taken off the connector are released even when others were refused: a rerun would no longer
             # find them on the connector.
             queued = delete_phone_numbers(self.client, drain.disassociated)
-            not_queued = refused_of(queued, drain.disassociated)
+            not_queued = refused_numbers(queued, drain.disassociated)
             drain.released = [n for n in drain.disassociated if n not in not_queued]
             refused = refused + queued
             found = run_concurrently(lambda n: get_phone_number(self.client, n), drain.released, self.max_concurrency)

@@ -18,8 +18,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
-from .retries import RETRY_CODES
-from .retries import RETRY_STATUSES
+from .pace import NoProgressError
+from .retries import SERVER_CODES
+from .retries import SERVER_STATUSES
+from .retries import is_throttle
 
 
 class AnsibleChimeError(AnsibleAWSError):
@@ -44,8 +46,10 @@ def failure_cause(error: Optional[BaseException]) -> Optional[str]:
     if isinstance(error, botocore.exceptions.ClientError):
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         code = error.response.get("Error", {}).get("Code")
-        if code in RETRY_CODES or status in RETRY_STATUSES:
-            return "the service still throttled or failed after every retry"
+        if is_throttle(code, status):
+            return "the service still throttled after every retry"
+        if code in SERVER_CODES or status in SERVER_STATUSES:
+            return "the service still failed after every retry"
         if status == 401 or code == "UnauthorizedClientException":
             return "the credentials were not accepted"
         if status == 403:
@@ -54,6 +58,8 @@ def failure_cause(error: Optional[BaseException]) -> Optional[str]:
             return "the service refused the request as invalid"
     if isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)):
         return "the endpoint could not be reached after every retry (check endpoint_url and region)"
+    if isinstance(error, NoProgressError):
+        return str(error)
     return None
 
 
@@ -74,6 +80,13 @@ def call_about(
         cause = e.cause or (explain and explain(e.exception)) or failure_cause(e.exception)
         message = f"{e.message} {resource}" + (f" ({cause})" if cause else "")
         raise AnsibleChimeError(message=message, exception=e.exception) from e.exception
+
+
+def fail_with(module: Any, error: AnsibleChimeError, **extra: Any) -> None:
+    """fail_json_aws_error, with the extra result keys a failure carries (what a write did before, the pace)."""
+    if error.exception:
+        module.fail_json_aws(error.exception, msg=error.message, **error.kwargs, **extra)
+    module.fail_json(msg=error.message, **error.kwargs, **extra)
 
 
 def reason_of(error: AnsibleChimeError) -> str:

@@ -27,6 +27,7 @@ from .concurrency import run_concurrently
 from .masking import mask_phone_number
 from .masking import mask_phone_numbers
 from .normalize import snake_case_keys
+from .phone_numbers import e164
 from .phone_numbers import list_voice_connector_phone_numbers
 from .proxy_sessions import list_proxy_sessions
 from .voice_connector_proxy import get_voice_connector_proxy
@@ -155,8 +156,9 @@ def connector_part(
     for raw in sessions:
         status = raw.get("Status")
         by_status[status] = by_status.get(status, 0) + 1
+        # Counted in one form: the model's number patterns let the "+" be left out, on either side.
         for number in dict.fromkeys(
-            p["ProxyPhoneNumber"] for p in raw.get("Participants") or [] if p.get("ProxyPhoneNumber")
+            e164(p["ProxyPhoneNumber"]) for p in raw.get("Participants") or [] if p.get("ProxyPhoneNumber")
         ):
             using[number] = using.get(number, 0) + 1
             if status in ACTIVE_STATUSES:
@@ -174,17 +176,18 @@ def connector_part(
 
     number_rows = []
     for number in numbers if text else []:
-        e164 = number.get("E164PhoneNumber")
+        listed = number.get("E164PhoneNumber")
+        same = e164(listed or "")
         number_rows.append(
             [
                 account_id,
                 region,
                 vc_id,
-                mask_phone_number(e164) if mask else e164,
+                mask_phone_number(listed) if mask else listed,
                 number.get("Status"),
                 number.get("ProductType"),
-                using.get(e164, 0),
-                active.get(e164, 0),
+                using.get(same, 0),
+                active.get(same, 0),
             ]
         )
     doc = {**snake_case_keys(connector), "proxy": snake_case_keys(proxy), "phone_numbers": snake_case_keys(numbers)}

@@ -8,11 +8,16 @@
 botocore's own retries are off for the modules' client (client.py), so this is the only layer and its bounds are
 the documented ones. It retries what the standard retry mode of every AWS SDK retries, plus Chime's own codes:
 
-- throttling and server faults: Chime's ThrottledClientException (429), ServiceUnavailableException (503) and
-  ServiceFailureException (500); the standard mode's throttling and transient error codes; any answer with HTTP
-  status 429, 500, 502, 503 or 504, whatever its body (a gateway's HTML page included). At most THROTTLE_ATTEMPTS
-  attempts, sleeping a uniform random time in [0, min(THROTTLE_MAX_DELAY, THROTTLE_DELAY * 2**n)] between them:
-  0.25 + 0.5 + 1 + 2 + 4 + 5 * 4 = 27.75 seconds of back-off at most per request.
+- throttled answers: Chime's ThrottledClientException (429), the standard mode's throttling codes, and any answer
+  with HTTP status 429. A throttled request is not a failed one: it is sent again when the pace of its account and
+  region (pace.py) gives it its turn, for as long as something there gets through; the pace fails the requests still
+  waiting when nothing has for its patience (the modules' throttle_timeout). A client without a pace (one the
+  collection did not make) gets the bounded back-off below instead.
+- server faults: Chime's ServiceUnavailableException (503) and ServiceFailureException (500); the standard mode's
+  transient error codes; any answer with HTTP status 500, 502, 503 or 504, whatever its body (a gateway's HTML page
+  included). At most SERVER_ATTEMPTS attempts, sleeping a uniform random time in
+  [0, min(SERVER_MAX_DELAY, SERVER_DELAY * 2**n)] between them: 0.25 + 0.5 + 1 + 2 + 4 + 5 * 4 = 27.75 seconds of
+  back-off at most per request.
 - connection errors (refused, reset, closed before a response, timed out, TLS): CONNECTION_ATTEMPTS quick attempts
   (at most 0.1 + 0.2 = 0.3 seconds of back-off), as the standard mode gives them, so that a wrong endpoint_url or a
   region without the service fails within seconds.
@@ -23,6 +28,7 @@ function, which the pool's threads would share and so lengthen or cut short each
 """
 
 import functools
+import threading
 from typing import Any
 from typing import Callable
 from typing import NamedTuple
@@ -37,7 +43,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.cloud import CloudRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 # Chime's own codes, which amazon.aws's AWSRetry does not know.
-CHIME_RETRY_CODES = frozenset({"ThrottledClientException", "ServiceUnavailableException", "ServiceFailureException"})
+CHIME_THROTTLING_CODES = frozenset({"ThrottledClientException"})
+CHIME_SERVER_CODES = frozenset({"ServiceUnavailableException", "ServiceFailureException"})
 # The standard retry mode's throttling codes and transient codes (botocore.retries.standard).
 STANDARD_THROTTLING_CODES = frozenset(
     {
@@ -58,16 +65,40 @@ STANDARD_THROTTLING_CODES = frozenset(
     }
 )
 STANDARD_TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"})
-RETRY_CODES = CHIME_RETRY_CODES | STANDARD_THROTTLING_CODES | STANDARD_TRANSIENT_CODES
-# 429 is throttling, 500/502/503/504 transient, whatever the body says.
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+THROTTLING_CODES = CHIME_THROTTLING_CODES | STANDARD_THROTTLING_CODES
+SERVER_CODES = CHIME_SERVER_CODES | STANDARD_TRANSIENT_CODES
+RETRY_CODES = THROTTLING_CODES | SERVER_CODES
+# 429 is throttling, 500/502/503/504 a server fault, whatever the body says.
+THROTTLING_STATUS = 429
+SERVER_STATUSES = frozenset({500, 502, 503, 504})
+RETRY_STATUSES = SERVER_STATUSES | {THROTTLING_STATUS}
 
-THROTTLE_ATTEMPTS = 10
-THROTTLE_DELAY = 0.25
-THROTTLE_MAX_DELAY = 5.0
+SERVER_ATTEMPTS = 10
+SERVER_DELAY = 0.25
+SERVER_MAX_DELAY = 5.0
 CONNECTION_ATTEMPTS = 3
 CONNECTION_DELAY = 0.1
 CONNECTION_MAX_DELAY = 1.0
+
+
+def is_throttle(code: Optional[str], status: Optional[int]) -> bool:
+    """Whether an answer says "slow down": a throttling code, or HTTP 429 whatever the code."""
+    return code in THROTTLING_CODES or status == THROTTLING_STATUS
+
+
+def answer_of(error: "botocore.exceptions.ClientError") -> "Answer":
+    return Answer(
+        error.response.get("Error", {}).get("Code"),
+        error.response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
+    )
+
+
+_ANSWERED = threading.local()
+
+
+def note_paced_answer() -> None:
+    """This thread's last answer went through a pace (pace.py calls it as each answer arrives)."""
+    _ANSWERED.paced = True
 
 
 class Answer(NamedTuple):
@@ -78,18 +109,29 @@ class Answer(NamedTuple):
 
 
 class ServiceRetry(AWSRetry):
-    """Retries answers that say "throttled" or "try again", by code or by HTTP status."""
+    """Retries answers that say "try again" (a server fault), by code or by HTTP status; not throttled ones."""
 
     @staticmethod
     def status_code_from_exception(error: "botocore.exceptions.ClientError") -> Answer:
-        return Answer(
-            error.response.get("Error", {}).get("Code"),
-            error.response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
-        )
+        return answer_of(error)
 
     @staticmethod
     def found(response_code: Answer, catch_extra_error_codes: Any = None) -> bool:
-        return response_code.code in RETRY_CODES or response_code.status in RETRY_STATUSES
+        if is_throttle(*response_code):
+            return False
+        return response_code.code in SERVER_CODES or response_code.status in SERVER_STATUSES
+
+
+class UnpacedThrottleRetry(AWSRetry):
+    """The bounded back-off of throttled answers from a client without a pace."""
+
+    @staticmethod
+    def status_code_from_exception(error: "botocore.exceptions.ClientError") -> Answer:
+        return answer_of(error)
+
+    @staticmethod
+    def found(response_code: Answer, catch_extra_error_codes: Any = None) -> bool:
+        return is_throttle(*response_code) and not getattr(_ANSWERED, "paced", False)
 
 
 def _connection_errors() -> Any:
@@ -114,16 +156,28 @@ class ConnectionRetry(CloudRetry):
 
 
 def chime_retry(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Send a request through the retry layer, with back-off state of its own for every call."""
+    """Send a request through the retry layer, with back-off state of its own for every call.
+
+    A throttled answer that came through a pace sends the request again at once: the pace makes it wait its turn,
+    and fails it (pace.NoProgressError, which no layer here retries) when nothing gets through for its patience.
+    """
 
     @functools.wraps(func)
     def retrying(*args: Any, **kwargs: Any) -> Any:
         connection = ConnectionRetry.jittered_backoff(
             retries=CONNECTION_ATTEMPTS, delay=CONNECTION_DELAY, max_delay=CONNECTION_MAX_DELAY
         )
-        service = ServiceRetry.jittered_backoff(
-            retries=THROTTLE_ATTEMPTS, delay=THROTTLE_DELAY, max_delay=THROTTLE_MAX_DELAY
+        service = ServiceRetry.jittered_backoff(retries=SERVER_ATTEMPTS, delay=SERVER_DELAY, max_delay=SERVER_MAX_DELAY)
+        unpaced = UnpacedThrottleRetry.jittered_backoff(
+            retries=SERVER_ATTEMPTS, delay=SERVER_DELAY, max_delay=SERVER_MAX_DELAY
         )
-        return service(connection(func))(*args, **kwargs)
+        attempt = unpaced(service(connection(func)))
+        while True:
+            _ANSWERED.paced = False
+            try:
+                return attempt(*args, **kwargs)
+            except botocore.exceptions.ClientError as e:
+                if not (is_throttle(*answer_of(e)) and _ANSWERED.paced):
+                    raise
 
     return retrying

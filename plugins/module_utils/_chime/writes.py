@@ -19,7 +19,6 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
-from .errors import AnsibleChimeError
 from .errors import call_about
 
 END_OF_SUPPORT = "AWS ended support for Amazon Chime SDK proxy sessions on 2026-04-07 and may refuse changes since"
@@ -45,10 +44,3 @@ def refused_write_cause(error: Optional[BaseException], action: str) -> Optional
 def call_write(resource: str, action: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a write helper; when it fails, name the resource and the cause (a refused write says so, see above)."""
     return call_about(resource, call, *args, explain=lambda error: refused_write_cause(error, action), **kwargs)
-
-
-def fail_with(module: Any, error: AnsibleChimeError) -> None:
-    """fail_json_aws_error, with the extra result keys a failed write carries (changed, what was done before)."""
-    if error.exception:
-        module.fail_json_aws(error.exception, msg=error.message, **error.kwargs)
-    module.fail_json(msg=error.message, **error.kwargs)
