@@ -335,7 +335,9 @@ rehearsal:
   contains:
     requests:
       description:
-        - The requests the real run sends for what the rehearsal found (the same reads, then the disable, one delete a session that is not C(Closed), the removal of the configuration and, with O(release_numbers=true), the numbers' requests).
+        - The requests the real run sends for what the rehearsal found (the same reads, then the disable, one delete a
+          session that is not C(Closed), the removal of the configuration and, with O(release_numbers=true), the
+          numbers' requests).
         - Each request AWS throttles is sent again on top of these.
       type: int
       sample: 2023
@@ -380,10 +382,10 @@ import os
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import rehearsal
-from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import diff_of

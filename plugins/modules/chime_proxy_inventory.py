@@ -351,8 +351,9 @@ rehearsal:
       sample: 1410
     seconds_at_least:
       description:
-        - With O(max_requests_per_second), the seconds the real run takes at least (the busiest account and region's requests, since they go at the same time at that rate); null
-          without it, since AWS's answers set the rate then.
+        - With O(max_requests_per_second), the seconds the real run takes at least (the busiest account and region's
+          requests at that rate, since they go at the same time); null without it, since AWS's answers set the rate
+          then.
       type: float
       sample: 28.2
   sample: {"requests": 1410, "seconds_at_least": 28.2}
@@ -400,10 +401,10 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts im
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import new_sts_client as sts_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.audit import audit
 from ansible_collections.telephony.chime.plugins.module_utils._chime.audit import summarize
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import new_chime_client as chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_settings
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import rehearsal
-from ansible_collections.telephony.chime.plugins.module_utils._chime.client import new_chime_client as chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError

@@ -359,9 +359,9 @@ import threading
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
-from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import run_concurrently

@@ -193,9 +193,9 @@ pace:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
-from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import fail_with
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel

@@ -46,6 +46,7 @@ import time
 from typing import Any
 from typing import Dict
 from typing import Optional
+from typing import Tuple
 
 try:
     import botocore.exceptions
@@ -212,34 +213,32 @@ class Pace:
 
     def send(self, operation: str) -> Ticket:
         """Wait for this request's turn; its ticket. Raises NoProgressError when nothing got through for too long."""
+        with self._lock:
+            now = self.clock.now()
+            if not self._started:
+                self._started = True
+                self._first = self._progress = now
+            slot, generation = self._reserve(now)
         while True:
             with self._lock:
                 now = self.clock.now()
-                if not self._started:
-                    self._started = True
-                    self._first = self._progress = now
                 deadline = self._deadline()
                 if deadline is not None and now >= deadline:
                     raise self._no_progress(operation, now)
-                if self.rate is None:
-                    slot = now
-                else:
-                    slot = max(now, self._next)
-                    self._next = slot + 1 / self.rate
-                generation = self._generation
-                if slot <= now:
+                if generation != self._generation:  # the rate was cut while it waited: it queues again
+                    slot, generation = self._reserve(now)
+                if now >= slot:
                     self.requests += 1
                     return Ticket(now)
-            wake = slot if deadline is None else min(slot, deadline)
-            self.clock.sleep(wake - now)
-            with self._lock:
-                # Its turn has come, unless the rate was cut meanwhile (then it queues again at the new rate) or
-                # the patience ran out first (checked at the top).
-                now = self.clock.now()
-                deadline = self._deadline()
-                if generation == self._generation and now >= slot and (deadline is None or now < deadline):
-                    self.requests += 1
-                    return Ticket(now)
+            self.clock.sleep((slot if deadline is None else min(slot, deadline)) - now)
+
+    def _reserve(self, now: float) -> Tuple[float, int]:
+        """The next free turn at the current rate (now when unpaced), and the generation it was given under."""
+        if self.rate is None:
+            return now, self._generation
+        slot = max(now, self._next)
+        self._next = slot + 1 / self.rate
+        return slot, self._generation
 
     def answered(self, ticket: Ticket, throttled: Optional[str] = None, fault: bool = False) -> None:
         """The service answered a request: throttled (with this code); a server fault (neither: retries.py retries it, bounded); or
@@ -274,9 +273,10 @@ class Pace:
 
     # --- the client's events -----------------------------------------------------------------------------------
     def attach(self, client: Any) -> Any:
-        """Every request of the client waits its turn here (botocore's before-call and after-call events)."""
+        """Every request of the client waits its turn here: from the first event of an API call (provide-client-params,
+        before anything else looks at the request) to after-call (its answer)."""
         events = client.meta.events
-        events.register_first("before-call.*.*", self._before_call, unique_id=f"{TICKET}-before")
+        events.register_first("provide-client-params.*.*", self._before_call, unique_id=f"{TICKET}-before")
         events.register("after-call.*.*", self._after_call, unique_id=f"{TICKET}-after")
         setattr(client, PACE_ATTRIBUTE, self)
         return client

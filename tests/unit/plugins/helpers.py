@@ -69,6 +69,8 @@ class FakeModule:
             "validate_certs": True,
             "aws_ca_bundle": None,
             "aws_config": None,
+            "max_requests_per_second": None,
+            "throttle_timeout": 300.0,
         }
         self.params.update(params)
 
@@ -107,3 +109,28 @@ class PoolStubber(Stubber):
         with self._lock:
             self.in_flight -= 1
         return context.pop("pool_stubber_response")
+
+
+class FakeClock:
+    """The pace's clock in unit tests: sleeping moves its time on at once, so no test waits for a pace (thread-safe).
+
+    slept lists every sleep asked for, in order.
+    """
+
+    def __init__(self, start=1000.0):
+        self._lock = threading.Lock()
+        self.time = start
+        self.slept = []
+
+    def now(self):
+        with self._lock:
+            return self.time
+
+    def sleep(self, seconds):
+        with self._lock:
+            self.slept.append(seconds)
+            self.time += max(seconds, 0.0)
+
+    def advance(self, seconds):
+        with self._lock:
+            self.time += seconds

@@ -21,6 +21,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime import clie
 from ansible_collections.telephony.chime.plugins.module_utils._chime import errors
 from ansible_collections.telephony.chime.plugins.module_utils._chime import model as chime_model
 from ansible_collections.telephony.chime.plugins.module_utils._chime import normalize
+from ansible_collections.telephony.chime.plugins.module_utils._chime import pace
 from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
 from ansible_collections.telephony.chime.plugins.module_utils._chime import retries
 from ansible_collections.telephony.chime.plugins.module_utils._chime import validation
@@ -183,12 +184,12 @@ def test_a_default_client_would_have_parsed_them(model):
 
 
 def test_client_errors_are_parsed_from_the_wire(client, sleeps):
-    reply_with(client, {"Message": "Rate exceeded"}, status=429, error_type="ThrottledClientException")
+    reply_with(client, {"Message": "Try again"}, status=503, error_type="ServiceUnavailableException")
     with pytest.raises(errors.AnsibleChimeError) as failure:
         proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
-    assert len(sleeps) == retries.THROTTLE_ATTEMPTS - 1
-    assert failure.value.exception.response["Error"]["Code"] == "ThrottledClientException"
-    assert failure.value.exception.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert len(sleeps) == retries.SERVER_ATTEMPTS - 1
+    assert failure.value.exception.response["Error"]["Code"] == "ServiceUnavailableException"
+    assert failure.value.exception.response["ResponseMetadata"]["HTTPStatusCode"] == 503
 
 
 def test_client_has_no_retry_layer_of_its_own(client):
@@ -229,16 +230,16 @@ def test_listing_a_connector_that_does_not_exist_is_an_empty_list(client, stubbe
 
 def test_a_second_page_that_fails_fails_the_listing(client, stubber, sleeps):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("a")], "NextToken": "t1"}, list_params())
-    for _attempt in range(retries.THROTTLE_ATTEMPTS):
+    for _attempt in range(retries.SERVER_ATTEMPTS):
         add_error(stubber, "list_proxy_sessions", "ServiceFailureException", 500, list_params("t1"))
     with pytest.raises(errors.AnsibleChimeError) as failure:
         proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
     assert failure.value.message == (
         f"Failed to list proxy sessions of voice connector {VOICE_CONNECTOR_ID}"
-        " (the service still throttled or failed after every retry)"
+        " (the service still failed after every retry)"
     )
     assert failure.value.exception.response["Error"]["Code"] == "ServiceFailureException"
-    assert len(sleeps) == retries.THROTTLE_ATTEMPTS - 1
+    assert len(sleeps) == retries.SERVER_ATTEMPTS - 1
 
 
 def test_a_connector_that_vanishes_between_pages_fails_the_listing(client, stubber):
@@ -248,23 +249,22 @@ def test_a_connector_that_vanishes_between_pages_fails_the_listing(client, stubb
         proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
 
 
-def test_a_throttled_page_is_retried(client, stubber, sleeps):
+def test_a_throttled_page_is_sent_again_at_the_pace(client, stubber, sleeps, pace_clock):
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("a")], "NextToken": "t1"}, list_params())
     add_error(stubber, "list_proxy_sessions", "ThrottledClientException", 429, list_params("t1"))
     stubber.add_response("list_proxy_sessions", {"ProxySessions": [session("b")]}, list_params("t1"))
     found = proxy_sessions.list_proxy_sessions(client, VOICE_CONNECTOR_ID)
     assert [s["ProxySessionId"] for s in found] == ["a", "b"]
-    assert len(sleeps) == 1
+    assert sleeps == []
+    figures = pace.pace_of(client).figures()
+    assert (figures["requests"], figures["throttled"]) == (3, 1) and figures["rate"] < pace.START_RATE
 
 
 # --- retries ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "code, status",
-    [("ThrottledClientException", 429), ("ServiceUnavailableException", 503), ("ServiceFailureException", 500)],
-)
-def test_throttling_and_transient_faults_are_retried_then_succeed(client, stubber, sleeps, code, status):
+@pytest.mark.parametrize("code, status", [("ServiceUnavailableException", 503), ("ServiceFailureException", 500)])
+def test_transient_faults_are_retried_then_succeed(client, stubber, sleeps, code, status):
     for _attempt in range(3):
         add_error(stubber, "get_proxy_session", code, status, GET)
     stubber.add_response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
@@ -272,24 +272,29 @@ def test_throttling_and_transient_faults_are_retried_then_succeed(client, stubbe
     assert len(sleeps) == 3
     # Full jitter: each sleep lies in [0, min(max_delay, delay * 2**n)].
     for attempt, slept in enumerate(sleeps):
-        assert 0 <= slept <= min(retries.THROTTLE_MAX_DELAY, retries.THROTTLE_DELAY * 2**attempt)
+        assert 0 <= slept <= min(retries.SERVER_MAX_DELAY, retries.SERVER_DELAY * 2**attempt)
 
 
-def test_persistent_throttling_fails_within_the_stated_bound(client, stubber, sleeps):
-    for _attempt in range(retries.THROTTLE_ATTEMPTS):
+def test_throttled_answers_are_sent_again_at_the_pace_until_one_gets_through(client, stubber, sleeps, pace_clock):
+    for _attempt in range(12):  # more than the 10 attempts a server fault gets
         add_error(stubber, "get_proxy_session", "ThrottledClientException", 429, GET)
-    with pytest.raises(errors.AnsibleChimeError) as failure:
-        proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
-    assert failure.value.message == (
-        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
-        " (the service still throttled or failed after every retry)"
-    )
-    assert len(sleeps) == retries.THROTTLE_ATTEMPTS - 1
-    bound = sum(
-        min(retries.THROTTLE_MAX_DELAY, retries.THROTTLE_DELAY * 2**n) for n in range(retries.THROTTLE_ATTEMPTS - 1)
-    )
-    assert bound == 27.75
-    assert sum(sleeps) <= bound
+    stubber.add_response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
+    assert proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID) == EXAMPLE_SESSION
+    assert sleeps == []
+    assert len(pace_clock.slept) == 12
+    assert pace.pace_of(client).figures()["throttled"] == 12
+
+
+def test_persistent_throttling_fails_after_the_throttle_timeout(model, sleeps, pace_clock):
+    client = chime_client_module.chime_client(FakeModule(throttle_timeout=1.0), model)
+    with Stubber(client) as stubber:
+        for _attempt in range(4):  # at 0, 0.1, 0.3 and 0.7 s; the fifth's turn would come after the 1 s deadline
+            add_error(stubber, "get_proxy_session", "ThrottledClientException", 429, GET)
+        with pytest.raises(errors.AnsibleChimeError) as failure:
+            proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
+        stubber.assert_no_pending_responses()
+    assert "nothing got through there for 1 seconds" in failure.value.message
+    assert isinstance(failure.value.exception, pace.NoProgressError)
 
 
 @pytest.mark.parametrize("code, status", [("ForbiddenException", 403), ("BadRequestException", 400)])

@@ -9,12 +9,15 @@ counts the requests the client sent.
 
 import json
 
+import boto3
 import botocore.awsrequest
+import botocore.config
 import botocore.exceptions
 import botocore.retries.standard
 import pytest
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime import errors
+from ansible_collections.telephony.chime.plugins.module_utils._chime import pace
 from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
 from ansible_collections.telephony.chime.plugins.module_utils._chime import retries
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
@@ -67,8 +70,13 @@ class Wire:
 
 
 @pytest.fixture
-def client():
-    return chime_client(FakeModule(), ChimeModel())
+def model():
+    return ChimeModel()
+
+
+@pytest.fixture
+def client(model):
+    return chime_client(FakeModule(), model)
 
 
 @pytest.fixture
@@ -90,13 +98,15 @@ def get(client):
 
 
 URL = "https://voice-chime.us-east-1.amazonaws.com"
-SERVICE_ANSWERS = {
+THROTTLED_ANSWERS = {
     "ThrottledClientException 429": lambda w: w.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException"),
+    "standard throttling code on a 400": lambda w: w.json(400, {"Message": "slow down"}, "ThrottlingException"),
+    "429 with an unknown code": lambda w: w.json(429, {"Message": "x"}, "SomethingNew"),
+}
+SERVER_FAULTS = {
     "ServiceUnavailableException 503": lambda w: w.json(503, {"Message": "x"}, "ServiceUnavailableException"),
     "ServiceFailureException 500": lambda w: w.json(500, {"Message": "x"}, "ServiceFailureException"),
-    "standard throttling code on a 400": lambda w: w.json(400, {"Message": "slow down"}, "ThrottlingException"),
     "standard transient code": lambda w: w.json(408, {"Message": "x"}, "RequestTimeoutException"),
-    "429 with an unknown code": lambda w: w.json(429, {"Message": "x"}, "SomethingNew"),
     "500 with an unknown code": lambda w: w.json(500, {"Message": "x"}, "InternalServerError"),
     "502 gateway HTML page": lambda w: w.html(502),
     "503 gateway HTML page": lambda w: w.html(503),
@@ -110,28 +120,96 @@ CONNECTION_ERRORS = {
 }
 
 
-@pytest.mark.parametrize("answer", SERVICE_ANSWERS, ids=list(SERVICE_ANSWERS))
-def test_throttling_and_server_faults_are_retried(client, wire, sleeps, answer):
-    SERVICE_ANSWERS[answer](wire)
+@pytest.mark.parametrize("answer", SERVER_FAULTS, ids=list(SERVER_FAULTS))
+def test_server_faults_are_retried(client, wire, sleeps, answer):
+    SERVER_FAULTS[answer](wire)
     wire.json(200, {"ProxySession": EXAMPLE_SESSION})
     assert get(client) == EXAMPLE_SESSION
     assert len(wire.requests) == 2
-    assert len(sleeps) == 1 and 0 <= sleeps[0] <= retries.THROTTLE_DELAY
+    assert len(sleeps) == 1 and 0 <= sleeps[0] <= retries.SERVER_DELAY
 
 
-@pytest.mark.parametrize("answer", SERVICE_ANSWERS, ids=list(SERVICE_ANSWERS))
-def test_persistent_throttling_and_faults_fail_after_the_stated_attempts(client, wire, sleeps, answer):
-    for _attempt in range(retries.THROTTLE_ATTEMPTS):
-        SERVICE_ANSWERS[answer](wire)
+@pytest.mark.parametrize("answer", THROTTLED_ANSWERS, ids=list(THROTTLED_ANSWERS))
+def test_a_throttled_request_waits_its_turn_at_the_pace(client, wire, sleeps, pace_clock, answer):
+    THROTTLED_ANSWERS[answer](wire)
+    wire.json(200, {"ProxySession": EXAMPLE_SESSION})
+    assert get(client) == EXAMPLE_SESSION
+    assert len(wire.requests) == 2
+    assert sleeps == [], "no back-off of its own"
+    # Sent again when the cut rate (half the start, nothing having got through) gives it its turn.
+    assert pace_clock.slept == [pytest.approx(1 / (pace.START_RATE * pace.BETA_FAST))]
+    figures = pace.pace_of(client).figures()
+    assert (figures["requests"], figures["throttled"]) == (2, 1)
+    # Cut to half the start rate, then grown a little by the answer that got through.
+    assert pace.START_RATE * pace.BETA_FAST < figures["rate"] < pace.START_RATE
+
+
+@pytest.mark.parametrize("answer", SERVER_FAULTS, ids=list(SERVER_FAULTS))
+def test_persistent_server_faults_fail_after_the_stated_attempts(client, wire, sleeps, answer):
+    for _attempt in range(retries.SERVER_ATTEMPTS):
+        SERVER_FAULTS[answer](wire)
     with pytest.raises(errors.AnsibleChimeError) as failure:
         get(client)
-    assert len(wire.requests) == retries.THROTTLE_ATTEMPTS == 10
+    assert len(wire.requests) == retries.SERVER_ATTEMPTS == 10
     assert len(sleeps) == 9
     assert sum(sleeps) <= 27.75
     assert failure.value.message == (
         f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID}"
-        " (the service still throttled or failed after every retry)"
+        " (the service still failed after every retry)"
     )
+
+
+def test_server_faults_neither_cut_the_pace_nor_count_as_progress(client, wire, sleeps, pace_clock):
+    wire.json(503, {"Message": "x"}, "ServiceUnavailableException", times=3)
+    wire.json(200, {"ProxySession": EXAMPLE_SESSION})
+    assert get(client) == EXAMPLE_SESSION
+    paced = pace.pace_of(client)
+    assert paced.figures() == {"requests": 4, "throttled": 0, "rate": None}
+    assert not paced.limited
+    # Still in its slow start, grown by the one answer that got through only.
+    assert paced.rate == pytest.approx(pace.START_RATE * 2 ** (1 / pace.SLOW_START_DOUBLING))
+
+
+@pytest.mark.parametrize("answer", THROTTLED_ANSWERS, ids=list(THROTTLED_ANSWERS))
+def test_persistent_throttling_fails_after_the_throttle_timeout(model, sleeps, pace_clock, answer):
+    """Nothing gets through for throttle_timeout (1 s here): the rate halves with each answer (nothing to measure),
+    so the requests go at 0, 0.1, 0.3 and 0.7 s, and the fifth's turn (1.5 s) comes after the deadline (1 s)."""
+    client = chime_client(FakeModule(throttle_timeout=1.0), model)
+    wire = Wire(client)
+    for _attempt in range(4):
+        THROTTLED_ANSWERS[answer](wire)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(client)
+    assert len(wire.requests) == 4 and wire.script == []
+    assert sleeps == []
+    assert pace_clock.slept == pytest.approx([0.1, 0.2, 0.4, 0.3])
+    assert isinstance(failure.value.exception, pace.NoProgressError)
+    code = {"429 with an unknown code": "SomethingNew", "standard throttling code on a 400": "ThrottlingException"}.get(
+        answer, answer.split()[0]
+    )
+    assert failure.value.message == (
+        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID} (GetProxySession in region"
+        f" us-east-1: nothing got through there for 1 seconds, every answer was '{code}' (throttled), so the requests"
+        " still waiting there failed (throttle_timeout: 1 seconds))"
+    )
+
+
+def test_a_client_without_a_pace_backs_off_as_the_sdks_do(model, sleeps):
+    """A client the collection did not make (no pace) gets the bounded back-off, not an endless resend."""
+    plain = boto3.session.Session().client(
+        "chime-sdk-voice",
+        region_name="us-east-1",
+        aws_access_key_id="a",
+        aws_secret_access_key="b",
+        config=botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    wire = Wire(plain)
+    wire.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException", times=retries.SERVER_ATTEMPTS)
+    with pytest.raises(errors.AnsibleChimeError) as failure:
+        get(plain)
+    assert len(wire.requests) == retries.SERVER_ATTEMPTS
+    assert len(sleeps) == retries.SERVER_ATTEMPTS - 1 and sum(sleeps) <= 27.75
+    assert failure.value.message.endswith("(the service still throttled after every retry)")
 
 
 @pytest.mark.parametrize("error", CONNECTION_ERRORS, ids=list(CONNECTION_ERRORS))
@@ -154,7 +232,7 @@ def test_persistent_connection_errors_fail_after_a_few_quick_attempts(client, wi
     assert isinstance(failure.value.exception, type(CONNECTION_ERRORS[error]()))
 
 
-def test_a_connection_error_after_throttling_gets_its_own_attempts(client, wire, sleeps):
+def test_a_connection_error_after_a_throttle_gets_its_own_attempts(client, wire, sleeps):
     wire.json(429, {"Message": "Rate exceeded"}, "ThrottledClientException")
     wire.error(CONNECTION_ERRORS["closed before a response"]())
     wire.json(200, {"ProxySession": EXAMPLE_SESSION})
@@ -270,7 +348,8 @@ def test_a_repeated_next_token_fails_the_listing(client, wire, sleeps, tokens):
 
 
 def test_the_layer_covers_the_standard_retry_mode():
-    """Every code and status the AWS SDKs' standard retry mode retries is retried here too."""
+    """Every code and status the AWS SDKs' standard retry mode retries is retried here too, throttling ones at the
+    pace."""
     standard = botocore.retries.standard
     assert set(standard.ThrottledRetryableChecker._THROTTLED_ERROR_CODES) <= retries.RETRY_CODES
     assert set(standard.TransientRetryableChecker._TRANSIENT_ERROR_CODES) <= retries.RETRY_CODES
@@ -281,3 +360,5 @@ def test_the_layer_covers_the_standard_retry_mode():
     for exception_class in standard.TransientRetryableChecker._TRANSIENT_EXCEPTION_CLS:
         assert issubclass(exception_class, retries.ConnectionRetry.base_class)
     assert {"ThrottledClientException", "ServiceUnavailableException", "ServiceFailureException"} <= retries.RETRY_CODES
+    assert set(standard.ThrottledRetryableChecker._THROTTLED_ERROR_CODES) <= retries.THROTTLING_CODES
+    assert "ThrottledClientException" in retries.THROTTLING_CODES

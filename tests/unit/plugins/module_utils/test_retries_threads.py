@@ -29,13 +29,13 @@ def test_each_thread_backs_off_on_its_own_schedule(monkeypatch):
     monkeypatch.setattr(
         "ansible_collections.amazon.aws.plugins.module_utils.cloud.random.uniform", lambda low, high: high
     )
-    throttled = botocore.exceptions.ClientError(
-        {"Error": {"Code": "ThrottledClientException", "Message": "Rate exceeded"}}, "GetProxySession"
+    unavailable = botocore.exceptions.ClientError(
+        {"Error": {"Code": "ServiceUnavailableException", "Message": "Try again"}}, "GetProxySession"
     )
 
     @retries.chime_retry
     def request():
-        raise throttled
+        raise unavailable
 
     failures = []
 
@@ -50,9 +50,7 @@ def test_each_thread_backs_off_on_its_own_schedule(monkeypatch):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    expected = [
-        min(retries.THROTTLE_MAX_DELAY, retries.THROTTLE_DELAY * 2**n) for n in range(retries.THROTTLE_ATTEMPTS - 1)
-    ]
+    expected = [min(retries.SERVER_MAX_DELAY, retries.SERVER_DELAY * 2**n) for n in range(retries.SERVER_ATTEMPTS - 1)]
     assert sum(expected) == 27.75
     assert len(failures) == THREADS
     assert sorted(recorded) == [f"worker-{n}" for n in range(THREADS)]

@@ -8,7 +8,6 @@ proves that no write request is sent.
 
 import pytest
 
-from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import THROTTLE_ATTEMPTS
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
@@ -425,14 +424,15 @@ def test_a_throttled_delete_is_retried(run):
     assert result["changed"] is True
 
 
-def test_a_delete_throttled_on_every_attempt_fails_without_the_end_of_support_words(run):
-    for _attempt in range(THROTTLE_ATTEMPTS):
+def test_a_delete_throttled_until_the_throttle_timeout_fails_without_the_end_of_support_words(run):
+    for _attempt in range(4):  # at 0, 0.1, 0.3 and 0.7 s (the rate halves); the next turn is past the 1 s timeout
         run.error("delete_proxy_session", "ThrottledClientException", 429, GET)
-    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent")
+    result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent", throttle_timeout=1)
     assert result["failed"] is True
-    assert "still throttled or failed after every retry" in result["msg"]
+    assert "DeleteProxySession in region us-east-1: nothing got through there for 1 seconds" in result["msg"]
     assert "2026-04-07" not in result["msg"]
     assert result["changed"] is False
+    assert result["pace"] == [{"region": "us-east-1", "requests": 4, "throttled": 4, "rate": 1.25}]
 
 
 # --- options ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from ansible_collections.telephony.chime.plugins.module_utils._chime import model as chime_model
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
-from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import THROTTLE_ATTEMPTS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import SERVER_ATTEMPTS
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_session_info
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_SESSION
@@ -145,7 +145,7 @@ def test_many_ids_in_the_order_given(run):
 
 
 def test_a_failure_fails_the_task_with_a_clear_message(run):
-    for _attempt in range(THROTTLE_ATTEMPTS):
+    for _attempt in range(SERVER_ATTEMPTS):
         run.error("list_proxy_sessions", "ServiceUnavailableException", 503, LIST)
     _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID)
     assert result["failed"] is True

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from ansible_collections.telephony.chime.plugins.module_utils._chime import model as chime_model
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
-from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import THROTTLE_ATTEMPTS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.retries import SERVER_ATTEMPTS
 from ansible_collections.telephony.chime.plugins.modules import chime_voice_connector_info
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import PoolStubber
 from ansible_collections.telephony.chime.tests.unit.plugins.upstream import own_deprecations
@@ -238,8 +238,8 @@ def test_concurrent_fetches_keep_the_order_and_the_bound(run, monkeypatch):
 def test_a_failing_connector_fails_the_task(run):
     run.response("list_voice_connectors", {"VoiceConnectors": [connector(VC_A), connector(VC_B)]}, LIST)
     run.response("get_voice_connector_proxy", {"Proxy": PROXY}, proxy_params(VC_A))
-    for _attempt in range(THROTTLE_ATTEMPTS):
-        run.error("get_voice_connector_proxy", "ThrottledClientException", 429, proxy_params(VC_B))
+    for _attempt in range(SERVER_ATTEMPTS):
+        run.error("get_voice_connector_proxy", "ServiceUnavailableException", 503, proxy_params(VC_B))
     result = run(max_concurrency=1)
     assert result["failed"] is True
     assert result["msg"].startswith(f"Failed to get the proxy configuration of voice connector {VC_B}")

@@ -360,6 +360,22 @@ TASKS = {
         "disabled": {**VC, "disabled": True},
     },
 }
+# Every module's requests wait at a pace (doc_fragments/pace.py): a task for each of its options, on the module's
+# simplest task. A ceiling shows in the result's pace rate.
+PACE_TASKS = {
+    "chime_voice_connector_phone_numbers": {**VC, "phone_numbers": ["+19135550100"]},
+    "chime_phone_number": {"phone_numbers": ["+19135550199"], "state": "absent"},
+    "chime_proxy_drain": DRAIN,
+    "chime_proxy_inventory": EAST,
+    "chime_proxy_session": CREATE,
+    "chime_proxy_session_info": VC,
+    "chime_voice_connector_info": {"include_proxy": True},
+    "chime_voice_connector_proxy": VC,
+}
+for _name, _base in PACE_TASKS.items():
+    TASKS[_name]["max_requests_per_second"] = {**_base, "max_requests_per_second": 5.0}
+    TASKS[_name]["throttle_timeout"] = {**_base, "throttle_timeout": 30.0}
+
 # A value other than the documented default, for options whose task does not already set one.
 OTHER_VALUES = {
     ("chime_proxy_drain", "all_voice_connectors"): True,
@@ -382,9 +398,13 @@ DEFAULT_NOT_SEEN_HERE = {
     "max_regions",
     "region_endpoint_urls",
     "allow_partial",
+    # How long nothing may get through before the requests still waiting fail: this service never throttles.
+    # test_pace (test_nothing_through_for_the_patience_fails_...) and the module tests with a throttling Stubber
+    # (test_throttle_timeout_...) show it.
+    "throttle_timeout",
 }
-WRONG_KIND = {"int": "many", "bool": "perhaps", "list": {"not": "a list"}, "dict": "not a dict"}
-CONVERTED = ("int", "bool", "list", "dict")
+WRONG_KIND = {"int": "many", "float": "fast", "bool": "perhaps", "list": {"not": "a list"}, "dict": "not a dict"}
+CONVERTED = ("int", "float", "bool", "list", "dict")
 
 
 def task_for(name, option):
@@ -394,7 +414,7 @@ def task_for(name, option):
 def converted(spec, value):
     """The value as a user may write it for Ansible to convert: strings for scalars, "a,b" for lists, k=v pairs."""
     kind = spec["type"]
-    if kind == "int":
+    if kind in ("int", "float"):
         return [str(value)]
     if kind == "bool":
         return ["yes" if value else "no"]
