@@ -210,7 +210,8 @@ class AccountReacher:
         key = (account.account_id, region)
         config = client_config(self.max_concurrency, self.user_config)
         with self.lock:
-            if key not in self._clients:
+            made = key not in self._clients
+            if made:
                 pace = Pace(
                     f"account {account.account_id}, region {region}", on_limited=self._limited, **self.pace_settings
                 )
@@ -218,7 +219,10 @@ class AccountReacher:
                     account.session, region, endpoint_url, config, pace=pace, verify=self.verify, **account.credentials
                 )
                 self.paces[key] = pace
-            return self._clients[key]
+            client = self._clients[key]
+        if made and self.paces[key].holding_back:
+            self._limited()  # a ceiling holds the requests back from the first one on
+        return client
 
     def _limited(self) -> None:
         if self.on_limited is not None:

@@ -70,6 +70,10 @@ class Region(Stubber):
     def answer(self, op, params):
         f = self.fake
         vc_id = params.get("VoiceConnectorId")
+        with f.lock:
+            f.arrived += 1
+            if f.throttle_every and f.arrived % f.throttle_every == 0:
+                return 429, {"Error": {"Code": "ThrottledClientException", "Message": "Rate exceeded"}}
         if (op, vc_id) in f.faults:
             return f.faults[(op, vc_id)]
         if (op, params.get("ProxySessionId")) in f.faults:
@@ -141,7 +145,9 @@ class Region(Stubber):
     def queue(self, e164):
         found = self.fake.numbers.get(e164)
         if e164 in self.fake.refuse_delete:
-            return {"PhoneNumberId": e164, "ErrorCode": "Conflict", "ErrorMessage": "held"}
+            # AWS's CLI examples show ids coming back percent-encoded.
+            named = e164.replace("+", "%2B") if self.fake.encode_ids else e164
+            return {"PhoneNumberId": named, "ErrorCode": "Conflict", "ErrorMessage": "held"}
         if found is None:
             return {"PhoneNumberId": e164, "ErrorCode": "NotFound", "ErrorMessage": "not found"}
         found.update(Status="DeleteInProgress", DeletionTimestamp="2026-12-03T10:00:00.000Z")
@@ -185,7 +191,10 @@ class Fake:
         self.faults = {}
         self.refuse = set()
         self.refuse_delete = set()
+        self.encode_ids = False
         self.refuse_without_id = False
+        self.throttle_every = None  # every n-th request that arrives is throttled, with no effect
+        self.arrived = 0
         self.clients = 0
         self.pool_sizes = []
         self.connectors = {
@@ -866,3 +875,65 @@ def test_the_end_of_support_is_said_for_each_operation_sent(run):
         "GetVoiceConnectorProxy",
         "ListProxySessions",
     ]
+
+
+# --- the pace: throttled answers, and the rehearsal's count of the requests to come ---------------------------------
+
+
+def test_a_drain_throttled_every_third_request_deletes_every_session(run):
+    run.throttle_every = 3
+    result = run(voice_connector_ids=[BIG, SMALL], release_numbers=True)
+    assert not result.get("failed"), result
+    assert result["summary"]["sessions_deleted"] == 232 and result["summary"]["sessions_not_deleted"] == 0
+    assert run.connectors[BIG]["sessions"] == [] and run.connectors[BIG]["proxy"] is None
+    (paced,) = result["pace"]
+    assert paced["requests"] == len(run.sent) and paced["throttled"] == len(run.sent) // 3
+    assert paced["rate"] is not None, "the rate the pace settled at"
+
+
+def test_the_result_and_the_report_say_what_the_pace_did(run, tmp_path):
+    result = run(voice_connector_ids=[SMALL], dest=str(tmp_path))
+    assert result["pace"] == [{"region": "us-east-1", "requests": len(run.sent), "throttled": 0, "rate": None}]
+    with open(tmp_path / "drain_report.json", encoding="utf-8") as f:
+        assert json.load(f)["pace"] == result["pace"]
+    assert "rehearsal" not in result
+
+
+@pytest.mark.parametrize("release_numbers", [False, True])
+def test_the_rehearsal_says_how_many_requests_the_drain_sends_and_how_long_at_the_ceiling(run, release_numbers):
+    args = {"voice_connector_ids": [BIG, SMALL, PLAIN], "release_numbers": release_numbers}
+    rehearsal = run(check_mode=True, max_requests_per_second=4.0, **args)
+    planned = rehearsal["rehearsal"]
+    assert not any(op in WRITES for op, _params in run.sent)
+    drained = run(**args)
+    assert not drained.get("failed"), drained
+    assert planned == {"requests": len(run.sent), "seconds_at_least": round(len(run.sent) / 4.0, 1)}
+    assert drained["pace"][0]["requests"] == len(run.sent)
+
+
+def test_a_rehearsal_without_a_ceiling_gives_no_least_time(run):
+    result = run(check_mode=True, voice_connector_ids=[SMALL])
+    assert result["rehearsal"]["seconds_at_least"] is None and result["rehearsal"]["requests"] > len(run.sent)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ({"max_requests_per_second": 0}, "max_requests_per_second must be between 0.1 and 10000.0, got 0.0"),
+        ({"max_requests_per_second": 20000}, "max_requests_per_second must be between 0.1 and 10000.0, got 20000.0"),
+        ({"throttle_timeout": 0.5}, "throttle_timeout must be between 1.0 and 86400.0, got 0.5"),
+    ],
+)
+def test_pace_options_out_of_bounds_are_refused_before_any_request(run, args, words):
+    result = run(voice_connector_ids=[SMALL], **args)
+    assert result["failed"] is True and words in result["msg"], result["msg"]
+    assert run.sent == [] and "pace" not in result
+
+
+def test_a_number_refused_under_its_percent_encoded_id_is_not_reported_released(run):
+    run.refuse_delete.add("+19135550100")
+    run.encode_ids = True
+    result = run(voice_connector_ids=[SMALL], release_numbers=True)
+    small = by_id(result)[SMALL]
+    assert small["numbers_released"] == ["+19135550199"]
+    assert small["failed"] == f"The service refused numbers of {SMALL}: %2B19135550100 (Conflict: held)"

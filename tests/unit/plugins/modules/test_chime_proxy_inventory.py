@@ -113,6 +113,13 @@ class FakeChime(Stubber):
     def _assert_expected_params(self, model, params, context, **kwargs):
         key = (self.account, self.region)
         with self.fake.lock:
+            if key in self.fake.throttle_first:  # the quota is spent: AWS answers at once, before any gate
+                self.fake.throttle_first.discard(key)
+                self.fake.throttled.append(key)
+                error = {"Code": "ThrottledClientException", "Message": "Rate exceeded"}
+                answer = {"ResponseMetadata": {"HTTPStatusCode": 429}, "Error": error}
+                context["fake_answer"] = (AWSResponse(None, 429, {}, None), answer)
+                return
             self.sent.append((model.name, dict(params)))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -188,6 +195,8 @@ class Fake:
         self.faults = {}
         self.denied_roles = {}
         self.repeat_token = False
+        self.throttle_first = set()  # (account, region) whose first request AWS throttles
+        self.throttled = []
         self.hold = 0.0
         self.lock = threading.Lock()
         self.chime = []
@@ -686,3 +695,73 @@ def test_four_accounts_and_regions_at_once_by_default(run):
     run.hold, run.region_gate = 0.01, 4
     run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"))
     assert run.max_regions_in_flight == 4
+
+
+# --- the pace --------------------------------------------------------------------------------------------------------
+
+
+def test_accounts_and_regions_held_back_by_their_quota_do_not_count_against_max_regions(run):
+    """max_regions 1, and AWS throttles each region's first request: each region then waits on its own quota, so the
+    next starts, and all four are read at the same time (the gate holds each region's listing until four have
+    arrived; with max_regions counting them, it would time out with one)."""
+    regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]
+    run.throttle_first = {(OWN, r) for r in regions}
+    run.hold, run.region_gate = 0.01, 4
+    result = run(regions=regions, max_regions=1)
+    assert not result.get("failed"), result
+    assert run.max_regions_in_flight == 4
+    assert sorted(run.throttled) == sorted((OWN, r) for r in regions)
+    assert sorted((p["region"], p["throttled"]) for p in result["pace"]) == sorted((r, 1) for r in regions)
+
+
+def test_without_throttles_max_regions_holds(run):
+    run.hold, run.region_gate = 0.01, 4
+    run(regions=["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"], max_regions=1)
+    assert run.max_regions_in_flight == 1
+
+
+def test_a_ceiling_lets_every_account_and_region_go_at_once(run):
+    regions = ["us-east-1", "us-west-2", "eu-west-1"]
+    run.hold, run.region_gate = 0.01, 3
+    result = run(regions=regions, max_regions=1, max_requests_per_second=50)
+    assert run.max_regions_in_flight == 3
+    assert all(p["rate"] <= 50.0 for p in result["pace"]) and len(result["pace"]) == 3
+
+
+def test_the_result_says_what_each_account_and_region_s_pace_did(run):
+    own_role = f"arn:aws:iam::{OWN}:role/ChimeAudit"
+    result = run(regions=TWO_REGIONS, accounts=[{"role_arn": ROLE_2}, {"role_arn": own_role}])
+    by_unit = {(p["account_id"], p["region"]): p for p in result["pace"]}
+    assert sorted(by_unit) == sorted([(SECOND, r) for r in TWO_REGIONS] + [(OWN, r) for r in TWO_REGIONS])
+    for (account, region), figures in by_unit.items():
+        assert figures == {
+            "account_id": account,
+            "region": region,
+            "requests": len(run.sent(account, region)),
+            "throttled": 0,
+            "rate": None,
+        }
+    assert "rehearsal" not in result
+
+
+def test_the_rehearsal_says_the_real_run_sends_the_same_reads_and_how_long_at_the_ceiling(run, dest):
+    rehearsal = run(check_mode=True, regions=TWO_REGIONS, dest=dest, max_requests_per_second=2.0)
+    sent = {region: len(run.sent(OWN, region)) for region in TWO_REGIONS}
+    run.chime.clear()
+    real = run(regions=TWO_REGIONS, dest=dest)
+    assert rehearsal["rehearsal"] == {
+        "requests": len(run.sent()),
+        "seconds_at_least": round(max(sent.values()) / 2.0, 1),
+    }
+    assert sum(p["requests"] for p in real["pace"]) == len(run.sent())
+
+
+def test_a_number_listed_without_its_plus_is_counted_with_the_sessions_that_use_it(run, dest):
+    """The model's patterns let the "+" be left out: the number's listing and its sessions count as one number."""
+    vc, proxy, numbers, sessions = run.data[OWN]["us-east-1"]["eastproxyconnector0001"]
+    numbers[0].update(PhoneNumberId="19135550199", E164PhoneNumber="19135550199")
+    result = run(regions=["us-east-1"], dest=dest, mask_phone_numbers=False)
+    rows = read_csv(result["files"]["proxy_numbers_csv"])
+    assert [(r["e164_phone_number"], r["proxy_sessions_using"], r["active_proxy_sessions_using"]) for r in rows] == [
+        ("19135550199", "3", "2")
+    ]

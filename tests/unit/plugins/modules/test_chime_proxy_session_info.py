@@ -471,3 +471,18 @@ def test_masked_numbers_keep_the_plus_and_four_digits_and_filters_use_the_real_o
     shown = json.dumps([result["proxy_session"], result["proxy_sessions"], result["summary"]])
     for number in ("2065550100", "4015550101", "9135550199"):
         assert number not in shown
+
+
+def test_the_result_says_what_the_pace_did(run):
+    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID)
+    assert result["pace"] == [{"region": "us-east-1", "requests": 1, "throttled": 0, "rate": None}]
+
+
+def test_a_throttled_read_is_sent_again_and_counted(run):
+    run.error("get_proxy_session", "ThrottledClientException", 429, GET)
+    run.response("get_proxy_session", {"ProxySession": EXAMPLE_SESSION}, GET)
+    _out, result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, max_requests_per_second=3)
+    assert result["proxy_session"] == EXAMPLE_SNAKE
+    (paced,) = result["pace"]
+    assert (paced["requests"], paced["throttled"]) == (2, 1) and paced["rate"] < 3
