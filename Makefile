@@ -38,6 +38,7 @@ export PATH := $(call VENV,$(PY))/bin:$(PATH)
 help:
 	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
 	@echo "make test   run every test (unit, sanity and integration on ansible-core 2.19, 2.20 and 2.21, lint, ...)"
+	@echo "make drain-demo RATE_LIMIT=5   the drain against an endpoint that throttles beyond 5 requests a second"
 	@echo "make setup  only build the virtual environments and the ansible_collections trees"
 
 # Before anything is built: every Python of PYTHONS is there, or one line says which is missing and what to do.
@@ -115,7 +116,11 @@ lint: $(BUILD)/venv-$(PY)/.done tree-$(PY)
 	ansible-lint --profile production
 
 DEMO_SEED := tools/chime_local/seeds/demo.yml
-WITH_ENDPOINT = hacking/with_endpoint.sh $(call VENV,$(1))/bin/python $(DEMO_SEED)
+# RATE_LIMIT=R (`make demo RATE_LIMIT=5`, drain-demo, inventory): the local endpoint throttles each account and
+# region beyond R requests a second (burst R), answering ThrottledClientException as AWS does.
+RATE_LIMIT ?=
+WITH_ENDPOINT = CHIME_SERVER_ARGS="$(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT))" \
+	hacking/with_endpoint.sh $(call VENV,$(1))/bin/python $(DEMO_SEED)
 # Dummy credentials, region and demo ids (tools/chime_local/demo.py, their one place): the local endpoint
 # accepts any credentials unless it enforces IAM.
 LOCAL_AWS = $(shell python3 tools/chime_local/demo.py env)

@@ -7,7 +7,8 @@
 
 - model: the chime-sdk-voice service model that the installed botocore ships (rules, deprecation notices)
 - validation: module options checked against the model's constraints, before any request
-- client: the boto3 client built from amazon.aws's connection options
+- client: the boto3 client built from amazon.aws's connection options, with the pace of its account and region
+- pace: one pace per account and region, which every request waits at and AWS's throttled answers set
 - retries: the single retry layer every request goes through
 - errors: the error handler and the messages that name the cause and the resource
 - paging: NextToken loops that refuse a token they have already seen
