@@ -17,7 +17,7 @@ options:
         once when AWS answers C(ThrottledClientException) and growing it back gradually (see
         R(Failures and retries,ansible_collections.telephony.chime.docsite.failures)); with it, it never goes
         beyond it. Set it to leave the rest of a known quota to the live system.
-      - Between 0.1 and 10000.
+      - Between 0.5 and 10000.
     type: float
   throttle_timeout:
     description:

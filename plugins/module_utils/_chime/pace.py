@@ -65,9 +65,12 @@ BETA_FAST = 0.5
 MIN_SAMPLES = 5
 PLATEAU = 40
 RESTART = 3
-MIN_RATE = 0.1
+# The lowest rate, as botocore's adaptive mode has it: a service that throttles a share of the requests whatever their
+# rate (not what a quota does) would otherwise drive the pace down for ever; here it bottoms out at one request every
+# two seconds.
+MIN_RATE = 0.5
 # How long nothing at all may get through in an account and region before the requests still waiting there fail.
-# AWS's quotas refill continuously: a pace at its lowest (MIN_RATE) still sends a request every 10 seconds, and an
+# AWS's quotas refill continuously: a pace at its lowest (MIN_RATE) still sends a request every 2 seconds, and an
 # account whose quota the live system leaves any share of gets answers within seconds. Five minutes of nothing but
 # "throttled" means the quota is taken by something else, or AWS refuses the account: the run says so rather than
 # wait for ever, and rides out a live system's peak shorter than that.

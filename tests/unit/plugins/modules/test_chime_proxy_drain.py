@@ -919,8 +919,8 @@ def test_a_rehearsal_without_a_ceiling_gives_no_least_time(run):
 @pytest.mark.parametrize(
     "args, words",
     [
-        ({"max_requests_per_second": 0}, "max_requests_per_second must be between 0.1 and 10000.0, got 0.0"),
-        ({"max_requests_per_second": 20000}, "max_requests_per_second must be between 0.1 and 10000.0, got 20000.0"),
+        ({"max_requests_per_second": 0}, "max_requests_per_second must be between 0.5 and 10000.0, got 0.0"),
+        ({"max_requests_per_second": 20000}, "max_requests_per_second must be between 0.5 and 10000.0, got 20000.0"),
         ({"throttle_timeout": 0.5}, "throttle_timeout must be between 1.0 and 86400.0, got 0.5"),
     ],
 )
