@@ -49,9 +49,9 @@ from typing import Optional
 from typing import Tuple
 
 try:
-    import botocore.exceptions
-except ImportError:
-    pass  # Modules are responsible for handling this.
+    from botocore.exceptions import BotoCoreError
+except ImportError:  # Modules are responsible for handling this; the class below still needs a base.
+    BotoCoreError = Exception
 
 from .retries import is_throttle
 from .retries import note_paced_answer
@@ -78,7 +78,7 @@ DEFAULT_PATIENCE = 300.0
 PATIENCE_LIMITS = (1.0, 86400.0)
 CEILING_LIMITS = (MIN_RATE, 10000.0)
 SERVER_FAULT = 500
-# Where a request's ticket travels from before-call to after-call (botocore's request context).
+# Where a request's ticket travels from provide-client-params to after-call (botocore's request context).
 TICKET = "telephony_chime_pace"
 PACE_ATTRIBUTE = "_telephony_chime_pace"
 
@@ -98,7 +98,7 @@ class Clock:
 CLOCK = Clock()
 
 
-class NoProgressError(botocore.exceptions.BotoCoreError):
+class NoProgressError(BotoCoreError):
     """Nothing got through in an account and region for the pace's patience: the requests waiting there fail."""
 
     fmt = "{message}"
@@ -284,13 +284,13 @@ class Pace:
         setattr(client, PACE_ATTRIBUTE, self)
         return client
 
-    def _before_call(self, model: Any, context: Dict[str, Any], **kwargs: Any) -> None:
+    def _before_call(self, model: Any, context: Dict[str, Any], **kwargs: Any) -> None:  # provide-client-params
         context[TICKET] = self.send(model.name)
 
     def _after_call(
         self, http_response: Any, parsed: Dict[str, Any], model: Any, context: Dict[str, Any], **kwargs: Any
     ) -> None:
-        # botocore emits after-call only for a request whose before-call went through, so its ticket is there.
+        # botocore emits after-call only for a request whose provide-client-params went through: its ticket is there.
         ticket = context.pop(TICKET)
         status = http_response.status_code
         code = parsed.get("Error", {}).get("Code")
