@@ -45,7 +45,8 @@ options:
   accounts:
     description:
       - The accounts to audit, each reached with a role or a profile.
-      - Without it, the account of the module's own credentials.
+      - Without it (and without O(organization)), the account of the module's own credentials.
+      - Mutually exclusive with O(organization).
       - A role is assumed with C(sts:AssumeRole), using the module's own credentials. STS's endpoint is botocore's
         own choice (the regional endpoint of O(region), or of the first of O(regions)), which
         C(AWS_ENDPOINT_URL_STS) or a profile's C(services) section can change; O(endpoint_url) is Chime's only.
@@ -73,6 +74,59 @@ options:
             per account of AWS IAM Identity Center).
           - Mutually exclusive with O(accounts[].role_arn).
         type: str
+  organization:
+    description:
+      - Audit the accounts of the caller's AWS organisation, found with C(organizations:ListRoots),
+        C(organizations:ListOrganizationalUnitsForParent) and C(organizations:ListAccountsForParent) (every page, at
+        any depth, with the module's own credentials), each reached by assuming O(organization.member_role_name) in
+        it. Organizations' endpoint is botocore's own choice (C(AWS_ENDPOINT_URL_ORGANIZATIONS) or a profile's
+        C(services) section change it), as STS's is.
+      - The caller's own account, when it is in scope, is read with the module's own credentials, not through the
+        role, since AWS creates the member role (C(OrganizationAccountAccessRole)) in member accounts only.
+      - Only accounts whose state is C(ACTIVE) are in scope unless O(organization.include_suspended=true); the
+        state is the account's C(State) (AWS retired C(Status) on 2026-09-09). Every account found and left out is
+        listed in RV(organization) with the reason, so that an audit never reads as complete over an account it left.
+      - An account whose role cannot be assumed is skipped with the reason, and the task fails unless
+        O(allow_partial=true), as with O(accounts).
+      - Mutually exclusive with O(accounts).
+    type: dict
+    suboptions:
+      member_role_name:
+        description:
+          - The role to assume in each account, by name (with its path, if it has one); its ARN is built in the
+            partition of the account's own ARN, C(arn:PARTITION:iam::ACCOUNT_ID:role/NAME).
+        type: str
+        required: true
+      organizational_units:
+        description:
+          - OU or root ids (V(ou-...), V(r-...)) whose accounts, at any depth, are in scope; without it, the whole
+            organisation.
+        type: list
+        elements: str
+      skip_organizational_units:
+        description:
+          - OU ids whose accounts, at any depth, are left out.
+        type: list
+        elements: str
+      skip_accounts:
+        description:
+          - Account ids (12 digits) left out.
+        type: list
+        elements: str
+      include_suspended:
+        description:
+          - Take in accounts whose state is not C(ACTIVE) too (C(SUSPENDED), C(PENDING_CLOSURE), ...).
+        type: bool
+        default: false
+      external_id:
+        description:
+          - The external ID the member role's trust policy asks for (C(AssumeRole) C(ExternalId)).
+        type: str
+      role_session_name:
+        description:
+          - The role session name, seen in each account's CloudTrail (C(AssumeRole) C(RoleSessionName)).
+        type: str
+        default: telephony-chime-inventory
   dest:
     description:
       - A directory to write C(proxy_inventory.json), C(proxy_sessions.csv) and C(proxy_numbers.csv) into; created
@@ -98,6 +152,9 @@ options:
     description:
       - The most accounts and regions gathered at once, between 1 and 100, each with its own client and at most
         O(max_concurrency) requests in flight.
+      - An account and region whose pace holds its requests back (AWS throttled it, or O(max_requests_per_second)
+        caps it) waits on its own quota, not on this machine, and does not count, so the next one starts; at a rate
+        limit, every account and region is read at the same time (at most 64 open at once).
       - The default suits hundreds of accounts on a 2-core controller, where the controller's CPU, not the network,
         bounds the audit; raise it where requests take longer. See
         R(Performance,ansible_collections.telephony.chime.docsite.performance) for how it was chosen.
@@ -118,10 +175,14 @@ options:
 notes:
   - Needs C(chime:ListVoiceConnectors), C(chime:GetVoiceConnectorProxy), C(chime:ListPhoneNumbers) and
     C(chime:ListProxySessions) in every account, C(sts:AssumeRole) on each role for the caller (with
-    O(accounts[].role_arn)) and C(sts:GetCallerIdentity) (needs no permission) otherwise; see
+    O(accounts[].role_arn) or O(organization)) and C(sts:GetCallerIdentity) (needs no permission) otherwise; with
+    O(organization), C(organizations:ListRoots), C(organizations:ListOrganizationalUnitsForParent),
+    C(organizations:ListAccountsForParent), and with O(organization.organizational_units) also
+    C(organizations:ListParents) and C(organizations:DescribeOrganizationalUnit) for the caller; see
     R(IAM permissions,ansible_collections.telephony.chime.docsite.iam).
-  - Role credentials last an hour (C(AssumeRole)'s default duration); an audit longer than that fails with expired
-    credentials in the regions still being read, which are then listed in RV(skipped_regions).
+  - Role credentials are botocore's refreshable ones, assumed again before they expire (AssumeRole's default is an
+    hour, and a role reached through a role lasts at most an hour), so an audit of any length never fails on an
+    expired token.
   - Timestamps are written as the ISO 8601 strings the service sends.
 extends_documentation_fragment:
   - telephony.chime.concurrency
@@ -300,7 +361,7 @@ skipped_regions:
         (check endpoint_url and region))
   sample: []
 accounts:
-  description: The accounts reached, in the order of O(accounts).
+  description: The accounts reached, in the order of O(accounts) (with O(organization), the order found).
   returned: always
   type: list
   elements: dict
@@ -315,7 +376,63 @@ accounts:
       returned: always
       type: str
       sample: the module's own credentials
+    name:
+      description: The account's name in the organisation.
+      returned: with O(organization)
+      type: str
+      sample: Telephony prod
+    email:
+      description: The account's email address in the organisation.
+      returned: with O(organization)
+      type: str
+      sample: prod@example.com
+    ou_path:
+      description: The names of the root and OUs above the account, C(/)-separated.
+      returned: with O(organization)
+      type: str
+      sample: Root/Telephony/Prod
+    state:
+      description: The account's state in the organisation (C(State); C(Status) where only that was given).
+      returned: with O(organization)
+      type: str
+      sample: ACTIVE
   sample: [{"account_id": "123456789012", "account": "the module's own credentials"}]
+organization:
+  description:
+    - With O(organization), what discovery found; the same is in C(proxy_inventory.json).
+  returned: with O(organization)
+  type: dict
+  contains:
+    accounts_found:
+      description: Every account under the roots or units walked.
+      type: int
+      sample: 520
+    accounts_in_scope:
+      description: The accounts to audit, after the skips and the state rule.
+      type: int
+      sample: 500
+    accounts_reached:
+      description: The accounts in scope whose credentials were obtained (RV(skipped_regions) names the others).
+      type: int
+      sample: 500
+    accounts_left_out:
+      description: Each account found and not in scope, with its name, email, OU path, state and the reason.
+      type: list
+      elements: dict
+      sample:
+        - account_id: "444444444444"
+          name: Closed sandbox
+          email: sandbox@example.com
+          ou_path: Root/Sandbox
+          state: SUSPENDED
+          reason: its state is SUSPENDED, not ACTIVE (include_suspended takes it in)
+  sample:
+    accounts_found: 3
+    accounts_in_scope: 2
+    accounts_reached: 2
+    accounts_left_out: [{"account_id": "444444444444", "name": "Closed sandbox", "email": "sandbox@example.com",
+                         "ou_path": "Root/Sandbox", "state": "SUSPENDED",
+                         "reason": "its state is SUSPENDED, not ACTIVE (include_suspended takes it in)"}]
 phone_numbers_masked:
   description: Whether the phone numbers of the files and the result are masked.
   returned: always
@@ -398,6 +515,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import AccountReacher
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_specs
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import (
+    new_organizations_client as organizations_client,
+)
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import new_sts_client as sts_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.audit import audit
 from ansible_collections.telephony.chime.plugins.module_utils._chime.audit import summarize
@@ -410,6 +530,11 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.organizations import OrganizationScope
+from ansible_collections.telephony.chime.plugins.module_utils._chime.organizations import discover as discover_accounts
+from ansible_collections.telephony.chime.plugins.module_utils._chime.organizations import organization_specs
+from ansible_collections.telephony.chime.plugins.module_utils._chime.organizations import organization_summary
+from ansible_collections.telephony.chime.plugins.module_utils._chime.organizations import scope_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import Scratch
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
@@ -451,12 +576,29 @@ def main():
         return_sessions=dict(type="bool", default=False),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
         max_regions=dict(type="int", default=DEFAULT_MAX_REGIONS),
+        organization=dict(
+            type="dict",
+            options=dict(
+                member_role_name=dict(type="str", required=True),
+                organizational_units=dict(type="list", elements="str"),
+                skip_organizational_units=dict(type="list", elements="str"),
+                skip_accounts=dict(type="list", elements="str"),
+                include_suspended=dict(type="bool", default=False),
+                external_id=dict(type="str"),
+                role_session_name=dict(type="str", default="telephony-chime-inventory"),
+            ),
+        ),
         allow_partial=dict(type="bool", default=False),
         region_endpoint_urls=dict(type="dict", default={}),
         max_requests_per_second=dict(type="float"),
         throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        add_file_common_args=True,
+        mutually_exclusive=[["accounts", "organization"]],
+    )
     params = module.params
 
     scratch = None
@@ -470,6 +612,11 @@ def main():
             + (["regions must name at least one region"] if not regions else [])
             + option_violations(model, {"regions": list(params["region_endpoint_urls"])}, OPTION_MEMBERS)
             + account_violations(model.session.get_service_model("sts"), specs)
+            + scope_violations(
+                model.session.get_service_model("organizations"),
+                model.session.get_service_model("sts"),
+                params["organization"],
+            )
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
             + range_violations("max_regions", params["max_regions"], *MAX_REGIONS_LIMITS)
             + pace_violations(params)
@@ -487,7 +634,13 @@ def main():
             make_sts=sts_client,
             make_chime=chime_client,
             pace_settings=pace_settings(params),
+            make_organizations=organizations_client,
         )
+        discovered = None
+        if params["organization"] is not None:
+            scope = OrganizationScope.from_option(params["organization"])
+            discovered = discover_accounts(reacher.organizations_client(), scope)
+            specs = organization_specs(discovered, scope, reacher.caller_account_id())
         dest = params["dest"]
         if dest is not None:
             ensure_dest(module, dest)
@@ -512,17 +665,24 @@ def main():
             "files": {},
             "summary": summary,
             "skipped_regions": found.skipped,
-            "accounts": [{"account_id": a.account_id, "account": a.spec.label} for a in found.accounts],
+            "accounts": [
+                {"account_id": a.account_id, "account": a.spec.label, **(a.spec.details or {})} for a in found.accounts
+            ],
             "phone_numbers_masked": params["mask_phone_numbers"],
             "pace": reacher.pace_figures(),
         }
+        if discovered is not None:
+            result["organization"] = organization_summary(discovered, len(found.accounts))
         if module.check_mode:
             result["rehearsal"] = rehearsal(result["pace"], params["max_requests_per_second"])
         if found.sessions is not None:
             result["proxy_sessions"] = found.sessions
         if scratch is not None:
             tail = {"skipped": found.skipped, "summary": summary, "phone_numbers_masked": params["mask_phone_numbers"]}
-            result["files"], files_changed = write_reports(module, dest, scratch, found.order, tail)
+            if discovered is not None:
+                tail["organization"] = result["organization"]
+            details = {a.account_id: a.spec.details for a in found.accounts if a.spec.details}
+            result["files"], files_changed = write_reports(module, dest, scratch, found.order, tail, details)
             result["changed"] = result["changed"] or files_changed
     except AnsibleChimeError as e:
         module.fail_json_aws_error(e)

@@ -9,8 +9,16 @@ A role is assumed with STS using the module's own credentials. STS's endpoint is
 endpoint, or AWS_ENDPOINT_URL_STS, or a profile's services section), never the module's endpoint_url, which is
 Chime's. Each account's chime-sdk-voice clients get that account's credentials; a profile gets a botocore session of
 its own, since a session's profile is shared by every client made from it.
+
+An assumed role's credentials are botocore's own refreshable ones, as botocore makes them for a profile's role_arn:
+DeferredRefreshableCredentials whose refresh is an AssumeRoleCredentialFetcher. botocore assumes the role again before
+the credentials expire (from 15 minutes before, and blocks every request from 10 minutes before), so a task never
+fails on an expired token however long it runs. A role's account gets a botocore session of its own whose only
+credential provider gives those credentials (a session's credentials are shared by every client made from it); it
+shares the caller's data loader and a copy of its event hooks, so that it costs about a millisecond, not ten.
 """
 
+import copy
 import re
 import threading
 from dataclasses import dataclass
@@ -24,6 +32,7 @@ from typing import Tuple
 
 try:
     import boto3
+    import botocore.credentials
     import botocore.exceptions
     import botocore.session
 except ImportError:
@@ -43,7 +52,6 @@ ROLE_MEMBERS = {"role_arn": "RoleArn", "external_id": "ExternalId", "role_sessio
 DEFAULT_ROLE_SESSION_NAME = "telephony-chime-inventory"
 # An IAM role's ARN names its account: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME.
 ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):role/.+")
-ASSUMED_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:sts::(\d{12}):assumed-role/.+")
 
 
 @dataclass
@@ -54,6 +62,10 @@ class AccountSpec:
     external_id: Optional[str] = None
     role_session_name: Optional[str] = None
     profile: Optional[str] = None
+    # An account of the organization option: its id (the caller's own, reached with its own credentials) and what
+    # the organisation says of it (name, email, OU path, state).
+    account_id: Optional[str] = None
+    details: Optional[Dict[str, Any]] = None
 
     @property
     def label(self) -> str:
@@ -66,7 +78,7 @@ class AccountSpec:
     @property
     def known_account_id(self) -> Optional[str]:
         match = ROLE_ARN.fullmatch(self.role_arn or "")
-        return match.group(1) if match else None
+        return match.group(1) if match else self.account_id
 
 
 @dataclass
@@ -113,6 +125,39 @@ def account_violations(sts_model: Any, specs: List[AccountSpec]) -> List[str]:
     return errors
 
 
+def refresh_clock() -> Any:
+    """The time botocore's refreshable credentials compare their expiry with (tests move it)."""
+    return botocore.credentials._local_now()  # pylint: disable=protected-access  # botocore's own default
+
+
+class NoCache(dict):
+    """AssumeRoleCredentialFetcher's cache, kept empty: the refreshable credentials decide when to assume again."""
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
+class GivenCredentials:
+    """The one credential provider of an assumed role's session (botocore's CredentialResolver asks it to load)."""
+
+    METHOD = "assume-role"
+
+    def __init__(self, credentials: Any) -> None:
+        self.credentials = credentials
+
+    def load(self) -> Any:
+        return self.credentials
+
+
+def new_organizations_client(session: Any, region: Optional[str], config: Any, **kwargs: Any) -> Any:
+    """An AWS Organizations client of a boto3 session, at the endpoint botocore chooses (AWS_ENDPOINT_URL_ORGANIZATIONS,
+    services)."""
+    return session.client("organizations", region_name=region, config=config, **kwargs)
+
+
 def new_sts_client(session: Any, region: Optional[str], config: Any, **kwargs: Any) -> Any:
     """An STS client of a boto3 session, at the endpoint botocore chooses (AWS_ENDPOINT_URL_STS, services)."""
     return session.client("sts", region_name=region, config=config, **kwargs)
@@ -135,8 +180,10 @@ class AccountReacher:
         make_sts: Callable[..., Any] = new_sts_client,
         make_chime: Callable[..., Any] = new_chime_client,
         pace_settings: Optional[Dict[str, Any]] = None,
+        make_organizations: Callable[..., Any] = new_organizations_client,
     ) -> None:
         self.make_sts = make_sts
+        self.make_organizations = make_organizations
         self.make_chime = make_chime
         self.botocore_session = botocore_session
         keep_timestamps_unparsed(botocore_session)
@@ -151,9 +198,12 @@ class AccountReacher:
         self.on_limited: Optional[Callable[[], None]] = None
         self.paces: Dict[Tuple[str, str], Pace] = {}
         self._clients: Dict[Tuple[str, str], Any] = {}
-        # botocore sessions are not safe for making clients from several threads at once.
-        self.lock = threading.Lock()
+        # botocore sessions are not safe for making clients from several threads at once. Reentrant: a role's
+        # credentials may refresh (and make an STS client) in a thread already making a client.
+        self.lock = threading.RLock()
         self._own_session: Any = None
+        self._emitter = botocore_session.get_component("event_emitter")
+        self._loader = botocore_session.get_component("data_loader")
 
     def _session(self, profile: Optional[str]) -> Any:
         """The boto3 session of the module's own credentials, or a new one for a profile of the accounts option."""
@@ -172,6 +222,26 @@ class AccountReacher:
         with self.lock:
             return self.make_sts(session, self.sts_region, config, verify=self.verify, **credentials)
 
+    def caller_account_id(self) -> str:
+        """The account of the module's own credentials (sts:GetCallerIdentity, which needs no permission)."""
+        try:
+            with self.lock:
+                session = self._session(None)
+            return self._sts(session, self.own_credentials).get_caller_identity()["Account"]
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            raise AnsibleChimeError(message=f"Could not tell the account of the module's own credentials: {e}") from e
+
+    def organizations_client(self) -> Any:
+        """An AWS Organizations client with the module's own credentials, its requests at a pace of their own (the
+        retries are the collection's, as for Chime)."""
+        config = client_config(1, self.user_config)
+        with self.lock:
+            session = self._session(None)
+            client = self.make_organizations(
+                session, self.sts_region, config, verify=self.verify, **self.own_credentials
+            )
+        return Pace("AWS Organizations", **self.pace_settings).attach(client)
+
     def reach(self, spec: AccountSpec) -> Account:
         """The account of a spec: a role assumed, or the caller identity of a profile or the own credentials.
 
@@ -184,10 +254,11 @@ class AccountReacher:
                 credentials = self.own_credentials if spec.profile is None else {}
                 identity = self._sts(session, credentials).get_caller_identity()
                 return Account(spec, identity["Account"], session, credentials)
-            params = {"RoleArn": spec.role_arn, "RoleSessionName": spec.role_session_name or DEFAULT_ROLE_SESSION_NAME}
-            if spec.external_id is not None:
-                params["ExternalId"] = spec.external_id
-            answer = self._sts(session, self.own_credentials).assume_role(**params)
+            if spec.account_id is not None:  # the caller's own account, in the organisation's scope
+                return Account(spec, spec.account_id, session, self.own_credentials)
+            credentials = self._assumed(session, spec)
+            credentials.get_frozen_credentials()  # the first AssumeRole: a role that cannot be assumed fails here
+            return Account(spec, spec.known_account_id, self._role_session(credentials), {})
         except botocore.exceptions.ClientError as e:
             error = e.response.get("Error", {})
             raise AnsibleChimeError(
@@ -195,14 +266,45 @@ class AccountReacher:
             ) from e
         except botocore.exceptions.BotoCoreError as e:
             raise AnsibleChimeError(message=f"Could not reach {spec.label}: {e}", exception=e) from e
-        given = answer["Credentials"]
-        credentials = {
-            "aws_access_key_id": given["AccessKeyId"],
-            "aws_secret_access_key": given["SecretAccessKey"],
-            "aws_session_token": given["SessionToken"],
-        }
-        match = ASSUMED_ROLE_ARN.fullmatch(answer.get("AssumedRoleUser", {}).get("Arn", ""))
-        return Account(spec, match.group(1) if match else spec.known_account_id, session, credentials)
+
+    def _assumed(self, session: Any, spec: AccountSpec) -> Any:
+        """botocore's refreshable credentials of a role, assumed with the caller's credentials, not yet fetched."""
+        extra = {"RoleSessionName": spec.role_session_name or DEFAULT_ROLE_SESSION_NAME}
+        if spec.external_id is not None:
+            extra["ExternalId"] = spec.external_id
+        if self.own_credentials:
+            source = botocore.credentials.Credentials(
+                self.own_credentials["aws_access_key_id"],
+                self.own_credentials["aws_secret_access_key"],
+                self.own_credentials.get("aws_session_token"),
+            )
+        else:
+            source = session.get_credentials()
+        config = client_config(1, self.user_config, retries=STS_RETRIES)
+
+        def sts_client(service_name: str, **keys: Any) -> Any:
+            with self.lock:
+                return self.make_sts(session, self.sts_region, config, verify=self.verify, **keys)
+
+        fetcher = botocore.credentials.AssumeRoleCredentialFetcher(
+            sts_client, source, spec.role_arn, extra_args=extra, cache=NoCache()
+        )
+        return botocore.credentials.DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method="assume-role", time_fetcher=lambda: refresh_clock()
+        )
+
+    def _role_session(self, credentials: Any) -> Any:
+        """A session of its own for a role's account, whose clients sign with the role's refreshable credentials."""
+        with self.lock:
+            session = botocore.session.Session(
+                profile=self.profile, event_hooks=copy.copy(self._emitter), include_builtin_handlers=False
+            )
+            session.register_component("data_loader", self._loader)
+            session.register_component(
+                "credential_provider", botocore.credentials.CredentialResolver([GivenCredentials(credentials)])
+            )
+            keep_timestamps_unparsed(session)
+            return boto3.session.Session(botocore_session=session)
 
     def chime_client(self, account: Account, region: str, endpoint_url: Optional[str]) -> Any:
         """The chime-sdk-voice client of the account in one region (timestamps unparsed, retries left to chime_retry),

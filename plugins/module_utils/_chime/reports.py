@@ -95,12 +95,15 @@ def write_json(
     scratch: Scratch,
     order: List[Tuple[str, List[str]]],
     tail: Dict[str, Any],
+    details: Optional[Dict[str, Dict[str, Any]]] = None,
 ) -> None:
     """proxy_inventory.json: accounts -> id -> regions -> region -> voice_connectors, proxy_sessions, summary; then
-    the tail's keys (skipped, summary, phone_numbers_masked). order: each account id with its regions gathered."""
+    the tail's keys (skipped, summary, phone_numbers_masked). order: each account id with its regions gathered;
+    details: what the organisation says of each account (name, email, ou_path, state), before its regions."""
     out.write('{"accounts": {')
     for a_index, (account_id, regions) in enumerate(order):
-        out.write(("," if a_index else "") + f"\n  {json.dumps(account_id)}: " + '{"regions": {')
+        about = "".join(f"{json.dumps(k)}: {json.dumps(v)}, " for k, v in (details or {}).get(account_id, {}).items())
+        out.write(("," if a_index else "") + f"\n  {json.dumps(account_id)}: " + "{" + about + '"regions": {')
         for r_index, region in enumerate(regions):
             key = (account_id, region)
             summary = scratch.parts[key][0]
@@ -139,6 +142,7 @@ def write_reports(
     scratch: Scratch,
     order: List[Tuple[str, List[str]]],
     tail: Dict[str, Any],
+    details: Optional[Dict[str, Dict[str, Any]]] = None,
 ) -> Tuple[Dict[str, str], bool]:
     """Write (in check mode: only compare) the three files; their paths by name (proxy_sessions_csv: a key Jinja's
     dot notation can reach), and whether any changed.
@@ -151,7 +155,7 @@ def write_reports(
     changed = False
     for name, path in paths.items():
         if name == JSON_FILE:
-            fill = partial(write_json, scratch=scratch, order=order, tail=tail)
+            fill = partial(write_json, scratch=scratch, order=order, tail=tail, details=details)
         else:
             columns, key = (
                 (SESSION_COLUMNS, "sessions_csv") if name == SESSIONS_FILE else (NUMBER_COLUMNS, "numbers_csv")

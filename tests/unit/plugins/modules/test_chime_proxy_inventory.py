@@ -9,6 +9,7 @@ are checked against AWS's models. The files are read as a user reads them, with 
 
 import copy
 import csv
+import datetime
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from ansible.module_utils.testing import patch_module_args
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime import accounts
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_inventory
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
@@ -33,8 +35,29 @@ SECOND = "222222222222"
 THIRD = "333333333333"
 ROLE_2 = f"arn:aws:iam::{SECOND}:role/ChimeAudit"
 ROLE_3 = f"arn:aws:iam::{THIRD}:role/ChimeAudit"
-# The access key each account's credentials start with: the fake service tells accounts apart by it.
-KEYS = {"AKIAIOSFODNN7EXAMPLE": OWN, "ASIA2222EXAMPLE0001": SECOND, "ASIA3333EXAMPLE0001": THIRD}
+SUSPENDED = "444444444444"
+# The access key each account's credentials start with: the fake service tells accounts apart by its first 9
+# characters (a role's refreshed credentials end in another number).
+KEYS = {
+    "AKIAIOSFODNN7EXAMPLE": OWN,
+    "ASIA2222EXAMPLE0001": SECOND,
+    "ASIA3333EXAMPLE0001": THIRD,
+    "ASIA4444EXAMPLE0001": SUSPENDED,
+}
+
+
+def account_of(key):
+    return next(account for known, account in KEYS.items() if known[:9] == key[:9])
+
+
+# The organisation: the caller's (management) account at the root, SECOND and THIRD in Telephony, a suspended one in
+# Sandbox.
+ORG_ROOT, TELEPHONY, SANDBOX = "r-ab12", "ou-ab12-11111111", "ou-ab12-22222222"
+ORG_TREE = {
+    ORG_ROOT: ("Root", [TELEPHONY, SANDBOX], [(OWN, "Management", "ACTIVE")]),
+    TELEPHONY: ("Telephony", [], [(SECOND, "Partner", "ACTIVE"), (THIRD, "Prod", "ACTIVE")]),
+    SANDBOX: ("Sandbox", [], [(SUSPENDED, "Closed", "SUSPENDED")]),
+}
 # The retry layer's back-off is switched off by replacing time.sleep for the whole process; the fake service holds
 # requests with the real one, so that requests overlap.
 REAL_SLEEP = time.sleep
@@ -112,6 +135,11 @@ class FakeChime(Stubber):
 
     def _assert_expected_params(self, model, params, context, **kwargs):
         key = (self.account, self.region)
+        # The keys the request will be signed with (reading them may make botocore assume the role again, which asks
+        # the fake STS: outside the lock).
+        signing = self.client._request_signer._credentials.access_key
+        with self.fake.lock:
+            self.fake.signed_with.append((self.account, signing))
         with self.fake.lock:
             if key in self.fake.throttle_first:  # the quota is spent: AWS answers at once, before any gate
                 self.fake.throttle_first.discard(key)
@@ -121,6 +149,7 @@ class FakeChime(Stubber):
                 context["fake_answer"] = (AWSResponse(None, 429, {}, None), answer)
                 return
             self.sent.append((model.name, dict(params)))
+            self.fake.now += self.fake.tick
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.fake.spans.setdefault(key, [time.monotonic(), None])
@@ -148,6 +177,11 @@ class FakeChime(Stubber):
         return context.pop("fake_answer")
 
 
+def in_an_hour():
+    """An AssumeRole answer's Expiration: botocore refreshes credentials that are already expired."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).isoformat()
+
+
 class FakeSts(Stubber):
     def __init__(self, client, fake, credentials):
         super().__init__(client)
@@ -157,7 +191,7 @@ class FakeSts(Stubber):
         with self.fake.lock:
             self.fake.sts_sent.append((model.name, dict(params)))
         if model.name == "GetCallerIdentity":
-            account = KEYS[self.credentials]
+            account = account_of(self.credentials)
             body = {"Account": account, "Arn": f"arn:aws:iam::{account}:user/audit", "UserId": "AIDAEXAMPLE"}
         else:
             denied = self.fake.denied_roles.get(params["RoleArn"])
@@ -166,18 +200,62 @@ class FakeSts(Stubber):
                 context["fake_answer"] = (AWSResponse(None, 403, {}, None), {"Error": error})
                 return
             account = params["RoleArn"].split(":")[4]
-            key = next(k for k, v in KEYS.items() if v == account)
+            with self.fake.lock:
+                self.fake.issued[account] = self.fake.issued.get(account, 0) + 1
+                serial = self.fake.issued[account]
+            key = next(k for k, v in KEYS.items() if v == account)[:-4] + f"{serial:04d}"
             body = {
                 "Credentials": {
                     "AccessKeyId": key,
                     "SecretAccessKey": "secret",
-                    "SessionToken": f"token-{account}",
-                    "Expiration": "2026-12-03T12:00:00Z",
+                    "SessionToken": f"token-{account}" + (f"-{serial}" if serial > 1 else ""),
+                    "Expiration": self.fake.expiration(),
                 },
                 "AssumedRoleUser": {
                     "AssumedRoleId": "AROAEXAMPLE:audit",
                     "Arn": f"arn:aws:sts::{account}:assumed-role/ChimeAudit/{params['RoleSessionName']}",
                 },
+            }
+        self._validate_operation_response(model.name, body)
+        context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
+
+    def _get_response_handler(self, model, params, context, **kwargs):
+        return context.pop("fake_answer")
+
+
+class FakeOrganizations(Stubber):
+    """AWS Organizations of the caller: ORG_TREE, one page per listing."""
+
+    def __init__(self, client, fake):
+        super().__init__(client)
+        self.fake = fake
+
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        with self.fake.lock:
+            self.fake.organizations_sent.append((model.name, dict(params)))
+        if model.name == "ListRoots":
+            body = {"Roots": [{"Id": ORG_ROOT, "Name": "Root"}]}
+        elif model.name == "ListOrganizationalUnitsForParent":
+            body = {"OrganizationalUnits": [{"Id": u, "Name": ORG_TREE[u][0]} for u in ORG_TREE[params["ParentId"]][1]]}
+        elif model.name == "DescribeOrganizationalUnit":
+            unit = params["OrganizationalUnitId"]
+            body = {"OrganizationalUnit": {"Id": unit, "Name": ORG_TREE[unit][0]}}
+        elif model.name == "ListParents":
+            parent = next(p for p, (_n, units, _a) in ORG_TREE.items() if params["ChildId"] in units)
+            body = {"Parents": [{"Id": parent, "Type": "ROOT"}]}
+        else:
+            accounts = ORG_TREE[params["ParentId"]][2]
+            body = {
+                "Accounts": [
+                    {
+                        "Id": i,
+                        "Name": n,
+                        "Email": f"{n.lower()}@example.com",
+                        "State": state,
+                        "Arn": f"arn:aws:organizations::{OWN}:account/o-1/{i}",
+                    }
+                    for i, n, state in accounts
+                ]
             }
         self._validate_operation_response(model.name, body)
         context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
@@ -207,14 +285,32 @@ class Fake:
         self.arrived = {}
         self.arrivals = threading.Condition()
         self.spans = {}
+        self.organizations_sent = []
+        self.issued = {}
+        # The time botocore's refreshable credentials read; each chime request moves it on by `tick`.
+        self.now = datetime.datetime.now(datetime.timezone.utc)
+        self.tick = datetime.timedelta(0)
+        self.lifetime = datetime.timedelta(hours=1)
+        self.signed_with = []
+        monkeypatch.setattr(accounts, "refresh_clock", lambda: self.now)
         real_chime, real_sts = chime_proxy_inventory.chime_client, chime_proxy_inventory.sts_client
+        real_organizations = chime_proxy_inventory.organizations_client
+
+        def organizations_client(session, region, config, **kwargs):
+            client = real_organizations(session, region, config, **kwargs)
+            FakeOrganizations(client, self).activate()
+            return client
+
+        monkeypatch.setattr(chime_proxy_inventory, "organizations_client", organizations_client)
 
         def chime_client(session, region, endpoint_url, config, **credentials):
             client = real_chime(session, region, endpoint_url, config, **credentials)
-            key = client._request_signer._credentials.access_key
+            # What the client signs with: given keys, or a role's refreshable credentials through its session.
+            signing = client._request_signer._credentials.get_frozen_credentials()
+            key = signing.access_key
             with self.lock:
-                self.chime_credentials.append((KEYS[key], region, credentials.get("aws_session_token"), endpoint_url))
-            stub = FakeChime(client, KEYS[key], region, self)
+                self.chime_credentials.append((account_of(key), region, signing.token, endpoint_url))
+            stub = FakeChime(client, account_of(key), region, self)
             stub.activate()
             self.chime.append(stub)
             return client
@@ -228,6 +324,9 @@ class Fake:
         monkeypatch.setattr(chime_proxy_inventory, "chime_client", chime_client)
         monkeypatch.setattr(chime_proxy_inventory, "sts_client", sts_client)
         monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+
+    def expiration(self):
+        return (self.now + self.lifetime).isoformat()
 
     def wait_for(self, name, count):
         with self.arrivals:
@@ -765,3 +864,93 @@ def test_a_number_listed_without_its_plus_is_counted_with_the_sessions_that_use_
     assert [(r["e164_phone_number"], r["proxy_sessions_using"], r["active_proxy_sessions_using"]) for r in rows] == [
         ("19135550199", "3", "2")
     ]
+
+
+# --- the organisation (issue 27) -------------------------------------------------------------------------------------
+
+
+def test_the_organisation_is_discovered_and_each_account_in_scope_audited(run, dest):
+    result = run(regions=["us-east-1"], dest=dest, organization={"member_role_name": "ChimeAudit"})
+    assert not result.get("failed"), result
+    # The member role in each member account; the caller's own account with its own credentials.
+    assert sorted(p["RoleArn"] for op, p in run.sts_sent if op == "AssumeRole") == [
+        f"arn:aws:iam::{SECOND}:role/ChimeAudit",
+        f"arn:aws:iam::{THIRD}:role/ChimeAudit",
+    ]
+    assert sorted(a for a, _r, _t, _u in run.chime_credentials) == [OWN, SECOND, THIRD]
+    assert [(a["account_id"], a["ou_path"], a["state"]) for a in result["accounts"]] == [
+        (OWN, "Root", "ACTIVE"),
+        (SECOND, "Root/Telephony", "ACTIVE"),
+        (THIRD, "Root/Telephony", "ACTIVE"),
+    ]
+    assert result["accounts"][1]["name"] == "Partner" and result["accounts"][1]["email"] == "partner@example.com"
+    assert result["organization"] == {
+        "accounts_found": 4,
+        "accounts_in_scope": 3,
+        "accounts_reached": 3,
+        "accounts_left_out": [
+            {
+                "account_id": SUSPENDED,
+                "name": "Closed",
+                "email": "closed@example.com",
+                "ou_path": "Root/Sandbox",
+                "state": "SUSPENDED",
+                "reason": "its state is SUSPENDED, not ACTIVE (include_suspended takes it in)",
+            }
+        ],
+    }
+    assert result["summary"]["by_account"] == {OWN: 3, SECOND: 3, THIRD: 0}
+    inventory = read_json(os.path.join(dest, "proxy_inventory.json"))
+    assert inventory["organization"] == result["organization"]
+    assert inventory["accounts"][SECOND]["ou_path"] == "Root/Telephony"
+    assert list(inventory["accounts"][SECOND]) == ["name", "email", "ou_path", "state", "regions"]
+    assert {op for op, _p in run.organizations_sent} == {
+        "ListRoots",
+        "ListOrganizationalUnitsForParent",
+        "ListAccountsForParent",
+    }
+
+
+def test_an_organisation_account_whose_role_cannot_be_assumed_is_skipped_and_fails_the_task(run, dest):
+    run.denied_roles[f"arn:aws:iam::{THIRD}:role/ChimeAudit"] = "not authorized to perform sts:AssumeRole"
+    result = run(regions=["us-east-1"], dest=dest, organization={"member_role_name": "ChimeAudit"})
+    assert result["failed"] is True
+    assert [(s["account_id"], s["region"]) for s in result["skipped_regions"]] == [(THIRD, None)]
+    assert result["organization"]["accounts_reached"] == 2 and result["organization"]["accounts_in_scope"] == 3
+    partial = run(regions=["us-east-1"], dest=dest, organization={"member_role_name": "ChimeAudit"}, allow_partial=True)
+    assert not partial.get("failed")
+
+
+def test_an_organisation_scope_of_one_unit_with_suspended_accounts_taken_in(run):
+    result = run(
+        regions=["us-east-1"],
+        organization={"member_role_name": "ChimeAudit", "organizational_units": [SANDBOX], "include_suspended": True},
+        allow_partial=True,
+    )
+    assert [a["account_id"] for a in result["accounts"]] == [SUSPENDED]
+    assert result["organization"]["accounts_found"] == 1 and result["organization"]["accounts_left_out"] == []
+
+
+# --- credentials that outlive the hour -------------------------------------------------------------------------------
+
+
+def test_role_credentials_that_expire_during_the_task_are_refreshed_by_botocore(run):
+    """Credentials that last 20 minutes, and every chime request of the task moves the clock on by 4 minutes:
+    botocore assumes the role again once fewer than 10 minutes are left, and the later requests sign with the new
+    keys; nothing fails and every region is read."""
+    run.lifetime = datetime.timedelta(minutes=20)
+    run.tick = datetime.timedelta(minutes=4)
+    result = run(regions=TWO_REGIONS, accounts=[{"role_arn": ROLE_2}], max_concurrency=1, max_regions=1)
+    assert not result.get("failed"), result
+    assert result["summary"]["regions_scanned"] == 2
+    assume = [p for op, p in run.sts_sent if op == "AssumeRole"]
+    assert len(assume) >= 3, "assumed again while the task ran"
+    keys = [key for account, key in run.signed_with if account == SECOND]
+    assert keys[0] == "ASIA2222EXAMPLE0001" and len(set(keys)) >= 3
+    assert keys == sorted(keys), "each request signs with the newest credentials"
+
+
+def test_credentials_that_do_not_expire_during_the_task_are_not_assumed_again(run):
+    result = run(regions=TWO_REGIONS, accounts=[{"role_arn": ROLE_2}])
+    assert not result.get("failed")
+    assert [op for op, _p in run.sts_sent] == ["AssumeRole"]

@@ -22,6 +22,7 @@ without one fails test_every_documented_option_has_a_task.
 """
 
 import copy
+import datetime
 import importlib
 import json
 import os
@@ -154,6 +155,11 @@ class FakeService(Stubber):
         return context.pop("fake_answer")
 
 
+def in_an_hour():
+    """An AssumeRole answer's Expiration: botocore refreshes credentials that are already expired."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).isoformat()
+
+
 class FakeSts(FakeService):
     """STS for the modules that reach accounts: the caller's own account, and any role's credentials."""
 
@@ -169,12 +175,46 @@ class FakeSts(FakeService):
                     "AccessKeyId": "ASIAEXAMPLE0000001",
                     "SecretAccessKey": "secret",
                     "SessionToken": "token",
-                    "Expiration": "2026-12-03T12:00:00Z",
+                    "Expiration": in_an_hour(),
                 },
                 "AssumedRoleUser": {
                     "AssumedRoleId": "AROAEXAMPLE:a",
                     "Arn": f"arn:aws:sts::{account}:assumed-role/r/a",
                 },
+            }
+        self._validate_operation_response(model.name, body)
+        context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
+
+
+ORG_ROOT = "r-ab12"
+ORG_UNIT = "ou-ab12-telephon"
+ORG_ACCOUNTS = {
+    ORG_ROOT: [("123456789012", "Management", "ACTIVE")],
+    ORG_UNIT: [("222222222222", "Partner", "ACTIVE"), ("444444444444", "Closed", "SUSPENDED")],
+}
+
+
+class FakeOrganizations(FakeService):
+    """AWS Organizations for the modules that discover accounts: a root holding the caller's account, and one unit."""
+
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        with self.lock:
+            self.sent.append((model.name, copy.deepcopy(dict(params))))
+        if model.name == "ListRoots":
+            body = {
+                "Roots": [
+                    {"Id": ORG_ROOT, "Name": "Root", "Arn": f"arn:aws:organizations::123456789012:root/o-1/{ORG_ROOT}"}
+                ]
+            }
+        elif model.name == "ListOrganizationalUnitsForParent":
+            units = [{"Id": ORG_UNIT, "Name": "Telephony"}] if params["ParentId"] == ORG_ROOT else []
+            body = {"OrganizationalUnits": units}
+        else:
+            body = {
+                "Accounts": [
+                    {"Id": i, "Name": n, "State": st, "Arn": f"arn:aws:organizations::123456789012:account/o-1/{i}"}
+                    for i, n, st in ORG_ACCOUNTS.get(params["ParentId"], [])
+                ]
             }
         self._validate_operation_response(model.name, body)
         context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
@@ -209,6 +249,17 @@ class Task:
                 return client
 
             monkeypatch.setattr(self.module, "sts_client", fake_sts)
+        if hasattr(self.module, "organizations_client"):
+            real_organizations = self.module.organizations_client
+
+            def fake_organizations(*args, **kwargs):
+                client = real_organizations(*args, **kwargs)
+                service = FakeOrganizations(client)
+                service.activate()
+                self.services.append(service)
+                return client
+
+            monkeypatch.setattr(self.module, "organizations_client", fake_organizations)
         monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
 
     def __call__(self, options, check_mode=False):
@@ -315,6 +366,7 @@ TASKS = {
         "allow_partial": {**EAST, "allow_partial": True},
         "region_endpoint_urls": {**EAST, "region_endpoint_urls": {"us-east-1": "http://127.0.0.1:1"}},
         "max_concurrency": {**EAST, "max_concurrency": 4},
+        "organization": {**EAST, "organization": {"member_role_name": "ChimeAudit", "include_suspended": False}},
     },
     "chime_proxy_session": {
         "voice_connector_id": CREATE,
