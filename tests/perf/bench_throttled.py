@@ -13,7 +13,9 @@ bucket per account and region, burst = rate, full at the start of every measured
 2. Audit: chime_proxy_inventory through ansible-playbook (the task of bench_org_inventory.py) of 10 regions x 20
    connectors x 500 sessions at R requests a second per account and region (full size: 20 and 5), each region its
    own bucket, beside the boto3 script of peer_inventory_boto3.py at the same rate. Its time beyond Ansible's start
-   is the task's own: from a timestamp taken by the task before it to one taken by the task after it.
+   is the task's own: from a timestamp taken by the task before it to one taken by the task after it. The same
+   audit without a rate limit is run first: this machine's own time for it, which its two cores bound (a floor of
+   the quota below that cannot be reached here).
 
 The floor is (the requests that must be served, less the first burst) / the rate. For the drain these are the big
 run's requests that were not throttled (deletes + listing pages + 3); for the audit, one region's (the regions go at
@@ -555,8 +557,9 @@ class ThrottledBench:
                 client.list_proxy_sessions(VoiceConnectorId=first, MaxResults=1)
             book = self.work / "audit.yml"
             book.write_text(json.dumps(self.audit_play(endpoint)), encoding="utf-8")
+            unlimited = self.audit_unlimited(endpoint, book)
             for rate in plan.audit_rates:
-                self.audit_scenario(endpoint, book, rate)
+                self.audit_scenario(endpoint, book, rate, unlimited)
         finally:
             endpoint.stop()
 
@@ -606,10 +609,8 @@ class ThrottledBench:
                 counts[row[1]] = counts.get(row[1], 0) + 1
         return counts
 
-    def audit_run(self, endpoint: Endpoint, book: Path, rate: float, n: int) -> Tuple[Measured, Measured]:
+    def audit_peer(self, endpoint: Endpoint, rate: float, n: int) -> Measured:
         plan = self.plan
-        each = plan.connectors * plan.sessions
-        # The peer first, then the module, run by run (as bench_org_inventory.py alternates them).
         dest = self.work / f"audit-peer-{rate:g}-{n}"
         report = self.work / "peer-audit.json"
         report.unlink(missing_ok=True)
@@ -623,8 +624,13 @@ class ThrottledBench:
             peer.written = json.loads(report.read_text(encoding="utf-8"))
         peer.written["rows"] = self.rows_by_region(dest / "proxy_sessions.csv", header=False)
         shutil.rmtree(dest, ignore_errors=True)
+        return peer
 
-        dest = self.work / f"audit-module-{rate:g}-{n}"
+    def audit_module(self, endpoint: Endpoint, book: Path, rate: Optional[float], n: int) -> Measured:
+        """The playbook at `rate` (None: no rate limit), checked: nothing lost, the work served, the pace."""
+        plan = self.plan
+        each = plan.connectors * plan.sessions
+        dest = self.work / f"audit-module-{rate}-{n}"
         result_file = self.work / "audit-result.json"
         result_file.unlink(missing_ok=True)
         cmd = [
@@ -636,7 +642,7 @@ class ThrottledBench:
             f"result_file={result_file}",
         ]
         module = self.measure(endpoint, rate, cmd, self.env(endpoint))
-        what = f"audit at {rate_text(rate)}"
+        what = f"audit at {rate_text(rate)}" if rate else "audit without a rate limit"
         self.check(
             module.run.rc == 0 and result_file.is_file(), f"{what}: the playbook failed:\n{module.run.out[-2000:]}"
         )
@@ -670,9 +676,38 @@ class ThrottledBench:
         account = next(iter(served), "?/").split("/")[0]
         self.check_pace(what, result.get("pace") or [], module, account)
         shutil.rmtree(dest, ignore_errors=True)
-        return peer, module
+        return module
 
-    def audit_scenario(self, endpoint: Endpoint, book: Path, rate: float) -> None:
+    def audit_unlimited(self, endpoint: Endpoint, book: Path) -> float:
+        """The same audit without a rate limit: this machine's own time for it (its CPU, not a quota, bounds it)."""
+        plan = self.plan
+        scenario = f"audit {len(plan.regions)}x{plan.connectors}x{plan.sessions}, no rate limit"
+        self.say(f"\n== {scenario} (this machine's own time for it), {self.args.runs} run(s)")
+        runs = [self.audit_module(endpoint, book, None, n) for n in range(self.args.runs)]
+        module = self.median_run(runs, self.audit_beyond)
+        beyond = self.audit_beyond(module)
+        pace = module.written.get("result", {}).get("pace") or []
+        self.say(
+            f"  playbook: {module.run.wall:.2f} s, the task {beyond:.2f} s beyond Ansible's start; {module.total} "
+            f"requests, at most {module.stats.get('max_in_flight')} in flight; pace {pace_summary(pace)}"
+        )
+        lost = "nothing" if module.written.get("nothing_lost") else "LOST"
+        self.rows.append(
+            Row(
+                scenario,
+                "playbook (the machine's own time)",
+                module.run.wall,
+                beyond,
+                None,
+                module.total,
+                module.throttled,
+                pace_summary(pace),
+                lost,
+            )
+        )
+        return beyond
+
+    def audit_scenario(self, endpoint: Endpoint, book: Path, rate: float, unlimited: float) -> None:
         plan = self.plan
         total = len(plan.regions) * plan.connectors * plan.sessions
         scenario = f"audit {len(plan.regions)}x{plan.connectors}x{plan.sessions} at {rate_text(rate)}"
@@ -680,7 +715,9 @@ class ThrottledBench:
         pairs = []
         burst = float(endpoint.limit(rate).get("burst", rate))
         for n in range(self.args.runs):
-            peer, module = self.audit_run(endpoint, book, rate, n)
+            # The peer first, then the module, run by run (as bench_org_inventory.py alternates them).
+            peer = self.audit_peer(endpoint, rate, n)
+            module = self.audit_module(endpoint, book, rate, n)
             pairs.append((peer, module))
             self.say(
                 f"    run {n + 1}: boto3 script {peer.run.wall:.2f} s, playbook {module.run.wall:.2f} s "
@@ -699,6 +736,11 @@ class ThrottledBench:
         self.say(f"  per account/region (throttled of answered): {module.regions_text()}")
         self.say(f"  the result's pace: {pace_text(pace)}")
         self.say(f"  floor: ({one_region} served in one region - {burst:g} burst) / {rate:g} = {floor:.2f} s")
+        bound = max(floor, unlimited)
+        self.say(
+            f"  without a rate limit the task takes {unlimited:.2f} s here; against the longer of that and the floor "
+            f"({bound:.2f} s) the task takes {beyond / bound:.2f}x"
+        )
         lost_nothing = bool(module.written.get("nothing_lost"))
         self.rows.append(
             Row(
@@ -720,7 +762,8 @@ class ThrottledBench:
         )
         self.goal(
             f"{scenario}: {beyond:.2f} s beyond Ansible's start, {beyond / floor:.2f}x the floor of {floor:.2f} s "
-            f"(goal: at most {FLOOR_FACTOR}x, {FLOOR_FACTOR * floor:.2f} s)",
+            f"(goal: at most {FLOOR_FACTOR}x, {FLOOR_FACTOR * floor:.2f} s; without a rate limit it takes "
+            f"{unlimited:.2f} s on this machine)",
             beyond <= FLOOR_FACTOR * floor,
         )
         worst = max(module.regions().values(), key=lambda v: share(v["throttled"], v["total"]), default=None)
