@@ -6,9 +6,9 @@
 #   bench-smoke  the same program at small sizes, one run each (about 65 s; 80 s with a fresh AWS CLI venv):
 #                checks counts, request numbers, ids each once, max_in_flight and the fault rehearsal, not
 #                timings; then the drain's at small sizes (about 10 s, every session deleted once), then the
-#                throttled benchmark's (about 25 s); part of `make test`
+#                throttled benchmark's (about 30 s); part of `make test`
 #   bench-throttled  the drain and the audit under the endpoint's rate limit against the boto3 scripts (issue 26,
-#                tests/perf/bench_throttled.py, below); `make bench` runs it last
+#                tests/perf/bench_throttled.py, below; about 14 minutes); `make bench` runs it last
 #
 # BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--only many --runs 3"`.
 
@@ -81,8 +81,8 @@ bench-drain: tree-$(PERF_PY)
 # request with a token bucket per account and region (burst = rate); the drain of 2,000 sessions at 20 and 5
 # requests a second and of 200 at 1 (each beside the same playbook on an empty connector), the audit of 10 regions x
 # 20 connectors x 500 sessions at 20 and 5 a region, each beside its boto3 script at the same rate. Nothing lost,
-# requests served and the result's pace figures fail it; timings print as MET / NOT MET. About 15 minutes (the
-# quota, not the machine, sets it); needs no AWS CLI. BENCH_THROTTLED_ARGS passes options (--smoke, about 25 s and
+# requests served and the result's pace figures fail it; timings print as MET / NOT MET. About 14 minutes (the
+# quota, not the machine, sets it); needs no AWS CLI. BENCH_THROTTLED_ARGS passes options (--smoke, about 30 s and
 # part of `make bench-smoke`; --only drain|audit; --rates 20,5,200@1; --runs N).
 .PHONY: bench-throttled
 bench-throttled: tree-$(PERF_PY)

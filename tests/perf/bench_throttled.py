@@ -30,7 +30,7 @@ figures present and equal to the endpoint's count per account and region. Timing
 or NOT MET.
 
 One run a figure by default (--runs N: medians): at full size the quota, not the machine, sets the figures (the
-2,000-session drain at 5 a second needs (2023 - 5) / 5 = 404 s whatever the CPU does). Full size takes about 15
+2,000-session drain at 5 a second needs (2023 - 5) / 5 = 404 s whatever the CPU does). Full size takes about 14
 minutes; --smoke (in `make bench-smoke`) well under a minute. `make bench-throttled`, part of `make bench`.
 """
 
