@@ -179,6 +179,7 @@ test: check-pythons
 	$(MAKE) --no-print-directory release-checks bench-smoke mutation-record
 
 include hacking/release.mk
+# Benchmarks (hacking/perf.mk): bench, bench-smoke, bench-inventory, bench-org-inventory, bench-drain, bench-throttled.
 include hacking/perf.mk
 include hacking/drain.mk
 include hacking/inventory.mk

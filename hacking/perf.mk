@@ -5,8 +5,10 @@
 #                rehearsal at full size (about 12 minutes on 2 cores); prints the table docs/performance.md shows
 #   bench-smoke  the same program at small sizes, one run each (about 65 s; 80 s with a fresh AWS CLI venv):
 #                checks counts, request numbers, ids each once, max_in_flight and the fault rehearsal, not
-#                timings; then the drain's at small sizes (about 10 s, every session deleted once); part of
-#                `make test`
+#                timings; then the drain's at small sizes (about 10 s, every session deleted once), then the
+#                throttled benchmark's (about 30 s); part of `make test`
+#   bench-throttled  the drain and the audit under the endpoint's rate limit against the boto3 scripts (issue 26,
+#                tests/perf/bench_throttled.py, below; about 14 minutes); `make bench` runs it last
 #
 # BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--only many --runs 3"`.
 
@@ -17,6 +19,9 @@ BENCH = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench.py --python $(call V
 BENCH_ARGS ?=
 BENCH_DRAIN = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_drain.py --python $(call VENV,$(PERF_PY))/bin/python \
 	--tree $(call TREE,$(PERF_PY))
+BENCH_THROTTLED = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_throttled.py \
+	--python $(call VENV,$(PERF_PY))/bin/python --tree $(call TREE,$(PERF_PY))
+BENCH_THROTTLED_ARGS ?=
 
 .PHONY: bench bench-smoke
 
@@ -29,10 +34,12 @@ $(AWSCLI_VENV)/.done: tests/perf/requirements-awscli.txt
 
 bench: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(BENCH) $(BENCH_ARGS)
+	$(BENCH_THROTTLED) $(BENCH_THROTTLED_ARGS)
 
 bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(BENCH) --smoke $(BENCH_ARGS)
 	$(BENCH_DRAIN) --smoke
+	$(BENCH_THROTTLED) --smoke
 
 # The whole-region inventory of issue 10 (tests/perf/bench_inventory.py): 200 connectors, 10,000 sessions in one
 # chime_proxy_session_info task, 200 proxy configurations in one chime_voice_connector_info task, each against
@@ -69,3 +76,14 @@ BENCH_DRAIN_ARGS ?=
 .PHONY: bench-drain
 bench-drain: tree-$(PERF_PY)
 	$(BENCH_DRAIN) $(BENCH_DRAIN_ARGS)
+
+# The drain and the audit under AWS's rate limit (issue 26, tests/perf/bench_throttled.py): the endpoint at 20 ms a
+# request with a token bucket per account and region (burst = rate); the drain of 2,000 sessions at 20 and 5
+# requests a second and of 200 at 1 (each beside the same playbook on an empty connector), the audit of 10 regions x
+# 20 connectors x 500 sessions at 20 and 5 a region, each beside its boto3 script at the same rate. Nothing lost,
+# requests served and the result's pace figures fail it; timings print as MET / NOT MET. About 14 minutes (the
+# quota, not the machine, sets it); needs no AWS CLI. BENCH_THROTTLED_ARGS passes options (--smoke, about 30 s and
+# part of `make bench-smoke`; --only drain|audit; --rates 20,5,200@1; --runs N).
+.PHONY: bench-throttled
+bench-throttled: tree-$(PERF_PY)
+	$(BENCH_THROTTLED) $(BENCH_THROTTLED_ARGS)
