@@ -33,11 +33,14 @@ canary that fails loudly when a moto upgrade moves one of them:
    ``state``, ``create_time``: what its ``describe()`` reads) set afterwards.  The backend
    dict's ``master_accounts`` (member account -> management account and partition, read by
    moto's member-side calls) moves to the new id, and the IAM backend of the random id (where
-   ``FakeAccount`` put its ``OrganizationAccountAccessRole``) is dropped.
+   ``FakeAccount`` put its ``OrganizationAccountAccessRole``, the management account's too) is
+   dropped, under moto's ``backend_lock``.
 8. ``moto.iam.models.IAMBackend.create_role``, ``get_role`` and ``put_role_policy``: the seed's
    member roles (``replace_organization``); ``role_exists`` reads ``get_role_by_arn`` (with
    ``--enforce-iam`` STS refuses to assume a role that does not exist, as AWS does); both catch
-   ``moto.iam.exceptions.NotFoundException`` for a role that is not there.
+   ``moto.iam.exceptions.NotFoundException`` for a role that is not there.  ``policy_problem``
+   checks a member role's policy with ``moto.iam.policy_validation.IAMPolicyDocumentValidator``,
+   the check ``put_role_policy`` makes, when the seed is read (not later, half-way through).
 
 IAM enforcement itself uses moto's documented switch, the environment variable
 ``INITIAL_NO_AUTH_ACTION_COUNT`` set before moto is imported (server.py does it).
@@ -69,6 +72,7 @@ INTERNALS = (
     "moto.iam.models.get_account_id_from",
     "moto.iam.models.IAMBackend",
     "moto.iam.exceptions.NotFoundException",
+    "moto.iam.policy_validation.IAMPolicyDocumentValidator",
     "moto.organizations.models.organizations_backends",
     "moto.organizations.models.OrganizationsBackend",
     "moto.organizations.models.FakeAccount",
@@ -291,9 +295,12 @@ def replace_organization(
     makes it); an entry of ``accounts`` with its id only changes its name, email and joined time.
     """
     from moto.core.base_backend import backend_lock  # pylint: disable=import-outside-toplevel
+    from moto.iam.models import iam_backends  # pylint: disable=import-outside-toplevel
 
     backends = _organizations_backends()
+    # moto makes an account's IAM backend under this lock (BackendDict): no other request adds one meanwhile.
     with backend_lock:
+        known_iam = set(iam_backends)
         remove_organizations()
         backend = backends[management_account][ORGANIZATIONS_PARTITION]
         backend.create_organization(region="us-east-1", FeatureSet=feature_set)
@@ -301,36 +308,31 @@ def replace_organization(
         for path in unit_paths:
             parent, _sep, name = path.rpartition("/")
             ids[path] = backend.create_organizational_unit(Name=name, ParentId=ids[parent])["OrganizationalUnit"]["Id"]
-        from moto.iam.models import iam_backends  # pylint: disable=import-outside-toplevel
-
-        known_iam = set(iam_backends)
         for spec in accounts:
-            account = _seed_account(backend, backends, spec, management_account, known_iam)
+            account = _seed_account(backend, backends, spec, management_account)
             if spec.parent:
                 backend.move_account(AccountId=account.id, SourceParentId=ids[""], DestinationParentId=ids[spec.parent])
+        # Every FakeAccount (the management account's too) made an OrganizationAccountAccessRole in the IAM backend
+        # of the random id it was born with; nothing else uses those accounts.
+        wanted = {spec.account_id for spec in accounts} | {management_account}
+        for drawn in set(iam_backends) - known_iam - wanted:
+            iam_backends.pop(drawn, None)
     for spec in accounts:
         if spec.account_id != management_account:
             _make_roles(spec.account_id, management_account, member_roles)
     return ids
 
 
-def _seed_account(
-    backend: Any, backends: Any, spec: OrganizationAccount, management_account: str, known_iam: set[str]
-) -> Any:
+def _seed_account(backend: Any, backends: Any, spec: OrganizationAccount, management_account: str) -> Any:
     """moto's account of ``spec``: the management account's, or one ``create_account`` makes, given the seed's id."""
     if spec.account_id == management_account:
         account = backend.get_account_by_id(management_account)
     else:
         status = backend.create_account(AccountName=spec.name, Email=spec.email)["CreateAccountStatus"]
         account = backend.get_account_by_id(status["AccountId"])
-        drawn = account.id
+        backends.master_accounts.pop(account.id, None)
         account.id = spec.account_id
-        backends.master_accounts.pop(drawn, None)
         backends.master_accounts[spec.account_id] = (management_account, ORGANIZATIONS_PARTITION)
-        if drawn not in known_iam and drawn != spec.account_id:
-            from moto.iam.models import iam_backends  # pylint: disable=import-outside-toplevel
-
-            iam_backends.pop(drawn, None)  # FakeAccount made its role there; nothing else uses that account
     account.name, account.email = spec.name, spec.email
     account.status, account.state = spec.status, spec.state
     # moto's create_time is naive UTC (its utcnow()); describe() subtracts a naive epoch from it.
@@ -367,6 +369,18 @@ def _make_roles(account_id: str, management_account: str, roles: list[MemberRole
                 max_session_duration="3600",
             )
         backend.put_role_policy(role.name, f"{role.name}-policy", role.policy)
+
+
+def policy_problem(document: str) -> str | None:
+    """Why moto's IAM would refuse ``document`` as a role's inline policy; None when it takes it."""
+    from moto.core.exceptions import ServiceException  # pylint: disable=import-outside-toplevel
+    from moto.iam.policy_validation import IAMPolicyDocumentValidator  # pylint: disable=import-outside-toplevel
+
+    try:
+        IAMPolicyDocumentValidator(document).validate()
+    except ServiceException as err:
+        return str(err.message)
+    return None
 
 
 def role_exists(role_arn: str) -> bool:

@@ -41,6 +41,7 @@ from .middleware import call_app
 from .middleware import status_line
 from .moto_shim import MemberRole
 from .moto_shim import OrganizationAccount
+from .moto_shim import policy_problem
 
 KEYS = ("management_account", "feature_set", "member_roles", "units", "accounts", "generate_accounts")
 UNIT_KEYS = ("name", "accounts", "units")
@@ -85,6 +86,10 @@ STATUS_OF_STATE = {
     "CLOSED": "SUSPENDED",
 }
 DEFAULT_CONNECTOR_PREFIX = "orgvc"
+# A generated connector's id: the prefix, then the account id, zero-padded to the 22 lowercase letters and digits
+# the model's VoiceConnectorId pattern asks for.
+CONNECTOR_ID_LENGTH = 22
+CONNECTOR_PREFIX = re.compile(r"[a-z0-9]{1,10}")
 DEFAULT_SESSION_STATUSES = ("Open", "InProgress", "Closed")
 SESSION_STATUSES = ("Open", "InProgress", "Closed")
 DEFAULT_CREATED = "2024-01-01T00:00:00.000Z"
@@ -208,6 +213,9 @@ def _member_roles(value: Any) -> list[MemberRole]:
             except ValueError:
                 raise ValueError(f"{where}.policy is not a JSON policy document") from None
         _mapping(policy, f"{where}.policy", ("Version", "Id", "Statement"))
+        problem = policy_problem(json.dumps(policy))
+        if problem:
+            raise ValueError(f"{where}.policy: moto's IAM refuses it: {problem}")
         roles.append(MemberRole(name, json.dumps(policy)))
     names = [role.name for role in roles]
     if len(set(names)) != len(names):
@@ -367,7 +375,9 @@ def _connector_template(value: Any, where: str) -> _ConnectorTemplate | None:
         not isinstance(regions, list) or not regions or not all(isinstance(r, str) and r for r in regions)
     ):
         raise ValueError(f"{where}.regions: {regions!r} must be '*' or a list of region names")
-    prefix = _text(value.get("id_prefix", DEFAULT_CONNECTOR_PREFIX), f"{where}.id_prefix", 1, 32)
+    prefix = value.get("id_prefix", DEFAULT_CONNECTOR_PREFIX)
+    if not isinstance(prefix, str) or not CONNECTOR_PREFIX.fullmatch(prefix):
+        raise ValueError(f"{where}.id_prefix: {prefix!r} must be 1 to 10 lowercase letters and digits")
     statuses = value.get("status", list(DEFAULT_SESSION_STATUSES))
     statuses = [statuses] if isinstance(statuses, str) else _list(statuses, f"{where}.status")
     if not statuses:
@@ -395,14 +405,20 @@ def _connector_template(value: Any, where: str) -> _ConnectorTemplate | None:
     return template
 
 
+def connector_id(prefix: str, ident: str) -> str:
+    """The voice connector id of a generated account: ``orgvc00000100000000007`` for 100000000007."""
+    return f"{prefix}{ident:0>{CONNECTOR_ID_LENGTH - len(prefix)}}"
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _connector(template: _ConnectorTemplate, ident: str, index: int) -> dict[str, Any]:
     """One generated account's voice connector, as a voice_connectors entry of a Chime seed."""
-    numbers = [f"+1913{n:07d}" for n in range(template.phone_numbers)]
-    proxy_number = numbers[0] if numbers else "+19135550199"
+    # Fictional numbers (555-0100 to 555-0199) of an area code the demo seed does not use.
+    numbers = [f"+1918555{100 + n:04d}" for n in range(template.phone_numbers)]
+    proxy_number = numbers[0] if numbers else "+19185550199"
     sessions = []
     for number in range(template.sessions):
         created = template.created + timedelta(minutes=number)
@@ -422,7 +438,7 @@ def _connector(template: _ConnectorTemplate, ident: str, index: int) -> dict[str
             session["EndedTimestamp"] = _iso(created + timedelta(minutes=template.expiry_minutes))
         sessions.append(session)
     connector: dict[str, Any] = {
-        "VoiceConnectorId": f"{template.id_prefix}{ident}",
+        "VoiceConnectorId": connector_id(template.id_prefix, ident),
         "Name": template.name.format_map({"id": ident, "index": index}),
         "account": ident,
         "region": template.regions,
