@@ -137,6 +137,26 @@ def test_account_id_is_the_account_moto_serves_the_request_as(monkeypatch: pytes
         assert moto_shim.account_id(key, "444455556666") == "777788889999", "then the documented variable"
 
 
+def test_account_id_remembers_each_keys_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's get_account_id_from walks every account's IAM backend: each key is looked up once."""
+    monkeypatch.delenv(moto_shim.ACCOUNT_ENV, raising=False)
+    calls: list[str] = []
+
+    def get_account_id_from(access_key: str) -> str:
+        calls.append(access_key)
+        return "210987654321" if access_key == "ASIAREMEMBERED000001" else demo.OWN_ACCOUNT
+
+    moto_shim.forget_key_accounts()
+    monkeypatch.setattr(iam_models, "get_account_id_from", get_account_id_from)
+    try:
+        for _attempt in range(3):
+            assert moto_shim.account_id("ASIAREMEMBERED000001") == "210987654321"
+            assert moto_shim.account_id("AKIANEVERSEEN0000001") == demo.OWN_ACCOUNT
+        assert calls == ["ASIAREMEMBERED000001", "AKIANEVERSEEN0000001"]
+    finally:
+        moto_shim.forget_key_accounts()
+
+
 def test_the_canary_detects_a_changed_account_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
     def get_current_account(self: Any) -> str:  # the key's account first, the overrides after
         return iam_models.get_account_id_from("") or os.environ["MOTO_ACCOUNT_ID"] or self.headers["x-moto-account-id"]

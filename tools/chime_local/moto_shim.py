@@ -91,6 +91,12 @@ ORGANIZATIONS_METHODS = (
 # What FakeAccount.describe() reads, the attributes replace_organization sets.
 ACCOUNT_ATTRIBUTES = ("self.id", "self.name", "self.email", "self.status", "self.state", "self.create_time")
 IAM_METHODS = ("create_role", "get_role", "get_role_by_arn", "put_role_policy")
+# account_id's memory of the account of each access key.  moto's get_account_id_from walks the IAM backend of every
+# account in every partition: with the 520 accounts of a benchmark's organisation that is milliseconds a request.
+# A key never moves to another account (moto draws new keys at random, so a key unknown when first seen stays
+# unknown); the server never resets IAM.
+KEY_ACCOUNTS_LIMIT = 100_000
+_KEY_ACCOUNTS: dict[str, str] = {}
 # What moto's BaseResponse.get_current_account checks, in this order (its documented overrides, then the key).
 ACCOUNT_ENV = "MOTO_ACCOUNT_ID"
 ACCOUNT_HEADER = "x-moto-account-id"
@@ -258,14 +264,25 @@ def iam_backend(account_id: str) -> Any:
 def account_id(access_key: str | None, account_header: str | None = None) -> str:
     """The account moto serves a request as: ``MOTO_ACCOUNT_ID`` if set, else the ``x-moto-account-id`` header
     (``account_header``, None when absent), else the account of ``access_key`` (moto's default when no account
-    has it)."""
+    has it), remembered for the next request with that key."""
     if ACCOUNT_ENV in os.environ:
         return os.environ[ACCOUNT_ENV]
     if account_header is not None:
         return account_header
-    from moto.iam.models import get_account_id_from  # pylint: disable=import-outside-toplevel
+    key = access_key or ""
+    known = _KEY_ACCOUNTS.get(key)
+    if known is None:
+        from moto.iam.models import get_account_id_from  # pylint: disable=import-outside-toplevel
 
-    return str(get_account_id_from(access_key or ""))
+        if len(_KEY_ACCOUNTS) >= KEY_ACCOUNTS_LIMIT:
+            _KEY_ACCOUNTS.clear()
+        known = _KEY_ACCOUNTS[key] = str(get_account_id_from(key))
+    return known
+
+
+def forget_key_accounts() -> None:
+    """Empty ``account_id``'s memory (for tests that reset moto's backends in-process)."""
+    _KEY_ACCOUNTS.clear()
 
 
 def _organizations_backends() -> Any:

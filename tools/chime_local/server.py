@@ -103,11 +103,16 @@ def chime_caller(
     scope = credential_scope(environ)
     if not scope or scope[3] != SIGNING_NAME:
         return None
+    return account_of(moto_access_key(environ), environ.get("HTTP_X_MOTO_ACCOUNT_ID")), scope[2]
+
+
+def moto_access_key(environ: dict[str, Any]) -> str | None:
+    """The access key moto reads a request's account from: the Authorization header's, else a SigV2
+    ``AWSAccessKeyId`` query parameter (a presigned URL's ``X-Amz-Credential`` is not read)."""
     if environ.get("HTTP_AUTHORIZATION"):
-        access_key: str | None = scope[0]
-    else:
-        access_key = parse_qs(environ.get("QUERY_STRING", "")).get("AWSAccessKeyId", [None])[0]
-    return account_of(access_key, environ.get("HTTP_X_MOTO_ACCOUNT_ID")), scope[2]
+        scope = credential_scope(environ)
+        return scope[0] if scope else None
+    return parse_qs(environ.get("QUERY_STRING", "")).get("AWSAccessKeyId", [None])[0]
 
 
 class EndpointApp:
@@ -115,7 +120,10 @@ class EndpointApp:
 
     ``services`` maps SigV4 signing names to the apps that serve them instead of ``moto`` (STS and Organizations,
     wrapped); with ``credentials``, a request signed with an expired key of theirs is refused before any of them,
-    and counted in ``stats``.
+    and counted in ``stats``.  With ``account_of`` (moto_shim.account_id, which remembers each key's account), a
+    signed request without moto's documented ``x-moto-account-id`` header gets it, set to the account moto would
+    find itself: moto then skips its own search, which walks the IAM backend of every account in every partition
+    (milliseconds a request once hundreds of accounts have IAM data, as an organisation's member accounts do).
     """
 
     def __init__(
@@ -127,6 +135,7 @@ class EndpointApp:
         services: dict[str, WSGIApp] | None = None,
         credentials: IssuedCredentials | None = None,
         stats: Stats | None = None,
+        account_of: Callable[[str | None, str | None], str] | None = None,
     ) -> None:
         self.control = control
         self.chime = chime
@@ -135,6 +144,7 @@ class EndpointApp:
         self.services = dict(services or {})
         self.credentials = credentials
         self.stats = stats
+        self.account_of = account_of
 
     def is_chime_target(self, environ: dict[str, Any]) -> bool:
         from . import backend_api  # pylint: disable=import-outside-toplevel
@@ -158,6 +168,8 @@ class EndpointApp:
 
             if self.credentials.expired(request_access_key(environ)):
                 return self.expired(environ, service, start_response)
+        if service and self.account_of is not None and "HTTP_X_MOTO_ACCOUNT_ID" not in environ:
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_of(moto_access_key(environ), None)
         if service == SIGNING_NAME:
             return self.chime(environ, start_response)
         if service is None and self.is_chime_target(environ):
@@ -265,6 +277,7 @@ class ChimeLocalServer:
             },
             credentials=self.credentials,
             stats=self.stats,
+            account_of=moto_shim.account_id,
         )
         self.httpd.prepare()
         bound_host, bound_port = self.httpd.bind_addr[:2]
