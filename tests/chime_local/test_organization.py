@@ -96,6 +96,9 @@ def test_the_demo_organisation_through_the_api(endpoint: str, control: Control) 
     root = roots[0]["Id"]
     top = _units(org, root)
     assert set(top) == {"Telephony", "Sandbox"}
+    paged = org.get_paginator("list_organizational_units_for_parent")
+    pages = list(paged.paginate(ParentId=root, PaginationConfig={"PageSize": 1}))
+    assert [[unit["Name"] for unit in page["OrganizationalUnits"]] for page in pages] == [["Telephony"], ["Sandbox"]]
     nested = _units(org, top["Telephony"])
     assert set(nested) == {"Prod"} and _units(org, top["Sandbox"]) == {} and _units(org, nested["Prod"]) == {}
     by_path = {"Telephony": top["Telephony"], "Telephony/Prod": nested["Prod"], "Sandbox": top["Sandbox"]}
