@@ -244,3 +244,21 @@ def test_signed_requests_carry_the_account_moto_would_find() -> None:
     list(endpoint({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda *args: None))  # unsigned: not touched
     assert [e.get("HTTP_X_MOTO_ACCOUNT_ID") for e in seen] == ["210987654321"] * 3 + ["1", None]
     assert looked_up == [("ASIAKEY", None)] * 3
+
+
+def test_a_failed_account_lookup_leaves_the_request_to_moto(capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(dict(environ))
+        start_response("200 OK", [])
+        return [b""]
+
+    def broken(key: str | None, header: str | None) -> str:
+        raise RuntimeError("moto moved")
+
+    endpoint = EndpointApp(control=app, chime=app, moto=app, account_of=broken)
+    auth = "AWS4-HMAC-SHA256 Credential=AKIAKEY/20260101/us-east-1/iam/aws4_request, Signature=x"
+    list(endpoint({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_AUTHORIZATION": auth}, lambda *args: None))
+    assert len(seen) == 1 and "HTTP_X_MOTO_ACCOUNT_ID" not in seen[0]
+    assert "moto moved" in capsys.readouterr().err

@@ -31,6 +31,7 @@ import signal
 import sys
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -169,7 +170,7 @@ class EndpointApp:
             if self.credentials.expired(request_access_key(environ)):
                 return self.expired(environ, service, start_response)
         if service and self.account_of is not None and "HTTP_X_MOTO_ACCOUNT_ID" not in environ:
-            environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_of(moto_access_key(environ), None)
+            self.tell_moto_the_account(environ)
         if service == SIGNING_NAME:
             return self.chime(environ, start_response)
         if service is None and self.is_chime_target(environ):
@@ -177,6 +178,14 @@ class EndpointApp:
         if service == "" and self.is_chime_target(environ):
             return self.chime(environ, start_response)
         return self.services.get(service or "", self.moto)(environ, start_response)
+
+    def tell_moto_the_account(self, environ: dict[str, Any]) -> None:
+        """Set moto's x-moto-account-id header to the account of the request's key; left unset (moto then searches
+        itself) if finding it fails, with the traceback on stderr."""
+        try:
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_of(moto_access_key(environ), None)  # type: ignore[misc]
+        except Exception:  # pylint: disable=broad-exception-caught  # the request goes on, as moto would take it
+            print(f"chime_local: no account for the request:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
     def expired(self, environ: dict[str, Any], service: str, start_response: StartResponse) -> Iterable[bytes]:
         """The answer AWS gives a request signed with an expired temporary key; it never reaches a backend."""
