@@ -134,3 +134,102 @@ def test_a_path_with_an_encoded_plus_is_signed_as_sent(iam_server: str) -> None:
         _denied(lambda: client.delete_phone_number(PhoneNumberId="+12065550188"))["Error"]["Code"]
         == "ForbiddenException"
     )
+
+
+# ------------------------------------------------------------------ Organizations and STS (the organisation)
+def _service(url: str, service: str, principal: dict[str, str]) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=demo.REGION,
+        aws_access_key_id=principal["AccessKeyId"],
+        aws_secret_access_key=principal["SecretAccessKey"],
+        aws_session_token=principal.get("SessionToken"),
+        config=NO_RETRY,
+    )
+
+
+def _discover(org: Any) -> dict[str, str]:
+    """Every account of the organisation and its path, with the six operations the collection uses."""
+    root = org.list_roots()["Roots"][0]["Id"]
+    paths: dict[str, str] = {}
+    parents = [(root, "Root")]
+    while parents:
+        parent, path = parents.pop()
+        for page in org.get_paginator("list_accounts_for_parent").paginate(ParentId=parent):
+            paths.update({account["Id"]: path for account in page["Accounts"]})
+        for page in org.get_paginator("list_organizational_units_for_parent").paginate(ParentId=parent):
+            parents += [(unit["Id"], f"{path}/{unit['Name']}") for unit in page["OrganizationalUnits"]]
+    for account, path in paths.items():
+        parent = org.list_parents(ChildId=account)["Parents"][0]
+        if parent["Type"] == "ORGANIZATIONAL_UNIT":
+            unit = org.describe_organizational_unit(OrganizationalUnitId=parent["Id"])["OrganizationalUnit"]
+            assert path.endswith(f"/{unit['Name']}")
+    assert {a["Id"] for page in org.get_paginator("list_accounts").paginate() for a in page["Accounts"]} == set(paths)
+    return paths
+
+
+def test_the_organisations_statement_allows_discovery(iam_server: str) -> None:
+    principal = iam.create_principal(iam_server, "org-discovery", iam.organizations_policy())
+    paths = _discover(_service(iam_server, "organizations", principal))
+    assert paths == {
+        demo.MANAGEMENT_ACCOUNT: "Root",
+        demo.SECOND_ACCOUNT: "Root/Telephony",
+        demo.PROD_ACCOUNT: "Root/Telephony/Prod",
+        demo.SUSPENDED_ACCOUNT: "Root/Sandbox",
+    }
+
+
+@pytest.mark.parametrize("missing", iam.ORGANIZATIONS_DISCOVERY)
+def test_each_discovery_operation_is_needed(iam_server: str, missing: str) -> None:
+    allowed = [op for op in iam.ORGANIZATIONS_DISCOVERY if op != missing]
+    principal = iam.create_principal(iam_server, f"org-without-{missing}", iam.organizations_policy(*allowed))
+    response = _denied(lambda: _discover(_service(iam_server, "organizations", principal)))
+    # Organizations' JSON protocol error, as AWS answers it (moto's own answer is XML botocore cannot read).
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDeniedException", 400)
+    assert f"user/org-without-{missing} is not authorized to perform: organizations:{missing}" in (
+        response["Error"]["Message"]
+    )
+
+
+def test_organizations_credential_errors_are_json(iam_server: str) -> None:
+    principal = iam.create_principal(iam_server, "org-keys", iam.organizations_policy())
+    unknown = {"AccessKeyId": "AKIAUNKNOWNUNKNOWN00", "SecretAccessKey": "x"}
+    for keys, code in (
+        (unknown, "UnrecognizedClientException"),
+        ({**principal, "SecretAccessKey": "wrong"}, "InvalidSignatureException"),
+    ):
+        response = _denied(lambda keys=keys: _service(iam_server, "organizations", keys).list_roots())
+        assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (code, 400)
+
+
+def test_member_roles_are_assumed_through_sts_assume_role(iam_server: str) -> None:
+    policy = iam.combined_policy(iam.organizations_policy(), iam.service_policy("sts", "AssumeRole"))
+    principal = iam.create_principal(iam_server, "org-auditor", policy)
+    sts = _service(iam_server, "sts", principal)
+    audit = sts.assume_role(RoleArn=f"arn:aws:iam::{demo.PROD_ACCOUNT}:role/ChimeAudit", RoleSessionName="audit")
+    reader = _service(iam_server, "chime-sdk-voice", audit["Credentials"])
+    connectors = {c["VoiceConnectorId"] for c in reader.list_voice_connectors()["VoiceConnectors"]}
+    assert demo.PROD_CONNECTOR in connectors and demo.SUSPENDED_CONNECTOR not in connectors
+    response = _denied(
+        lambda: reader.delete_proxy_session(VoiceConnectorId=DEMO_CONNECTOR, ProxySessionId=EXAMPLE_SESSION)
+    )
+    assert response["Error"]["Code"] == "ForbiddenException"
+    assert "assumed-role/ChimeAudit/audit is not authorized to perform: chime:DeleteProxySession" in (
+        response["Error"]["Message"]
+    )
+    admin_role = f"arn:aws:iam::{demo.SECOND_ACCOUNT}:role/{demo.MEMBER_ROLE}"
+    member = _service(iam_server, "sts", sts.assume_role(RoleArn=admin_role, RoleSessionName="admin")["Credentials"])
+    assert member.get_caller_identity()["Account"] == demo.SECOND_ACCOUNT
+    # AWS refuses a role that does not exist; moto would hand out keys its IAM check then cannot place.
+    response = _denied(
+        lambda: sts.assume_role(RoleArn=f"arn:aws:iam::{demo.PROD_ACCOUNT}:role/Missing", RoleSessionName="missing")
+    )
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDenied", 403)
+    # Without sts:AssumeRole, no role at all.
+    discoverer = iam.create_principal(iam_server, "org-no-assume", iam.organizations_policy())
+    response = _denied(
+        lambda: _service(iam_server, "sts", discoverer).assume_role(RoleArn=admin_role, RoleSessionName="none")
+    )
+    assert response["Error"]["Code"] == "AccessDenied" and "sts:AssumeRole" in response["Error"]["Message"]
+    assert _service(iam_server, "sts", discoverer).get_caller_identity()["Account"] == demo.MANAGEMENT_ACCOUNT

@@ -69,3 +69,15 @@ def test_the_demo_ids_are_those_of_the_demo_seed() -> None:
     assert demo.EXAMPLE_SESSION in sessions
     assert not connectors[demo.EMPTY_CONNECTOR].get("ProxySessions")
     assert set(demo.integration_vars().values()) >= {demo.DEMO_CONNECTOR, demo.ACCESS_KEY, demo.SECRET_KEY}
+    organisation = seed["organization"]
+    assert organisation["management_account"] == demo.MANAGEMENT_ACCOUNT == demo.OWN_ACCOUNT
+    assert set(organisation["accounts"]) == set(demo.ORGANIZATION_ACCOUNTS)
+    assert organisation["accounts"][demo.SUSPENDED_ACCOUNT]["state"] == "SUSPENDED"
+    assert {connectors[c]["account"] for c in (demo.PROD_CONNECTOR, demo.SUSPENDED_CONNECTOR)} == {
+        demo.PROD_ACCOUNT,
+        demo.SUSPENDED_ACCOUNT,
+    }
+    assert connectors["partnerproxyconnector1"]["account"] == demo.SECOND_ACCOUNT
+    roles = [r if isinstance(r, str) else r["name"] for r in organisation["member_roles"]]
+    assert roles == [demo.MEMBER_ROLE, demo.SECOND_ACCOUNT_ROLE.rsplit("/", 1)[1]]
+    assert set(demo.integration_vars().values()) >= {demo.PROD_ACCOUNT, demo.SUSPENDED_ACCOUNT, demo.MEMBER_ROLE}

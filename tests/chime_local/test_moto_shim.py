@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 from datetime import datetime
 from datetime import timezone
@@ -31,6 +32,7 @@ from chime_local.chimesdkvoice.models import token_page_key
 from moto.core.responses import BaseResponse
 from moto.iam import models as iam_models
 from moto.moto_server import werkzeug_app
+from moto.organizations import models as organizations_models
 from moto.utilities.paginator import paginate
 
 TOOLS = Path(moto_shim.__file__).resolve().parent
@@ -135,6 +137,26 @@ def test_account_id_is_the_account_moto_serves_the_request_as(monkeypatch: pytes
         assert moto_shim.account_id(key, "444455556666") == "777788889999", "then the documented variable"
 
 
+def test_account_id_remembers_each_keys_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's get_account_id_from walks every account's IAM backend: each key is looked up once."""
+    monkeypatch.delenv(moto_shim.ACCOUNT_ENV, raising=False)
+    calls: list[str] = []
+
+    def get_account_id_from(access_key: str) -> str:
+        calls.append(access_key)
+        return "210987654321" if access_key == "ASIAREMEMBERED000001" else demo.OWN_ACCOUNT
+
+    moto_shim.forget_key_accounts()
+    monkeypatch.setattr(iam_models, "get_account_id_from", get_account_id_from)
+    try:
+        for _attempt in range(3):
+            assert moto_shim.account_id("ASIAREMEMBERED000001") == "210987654321"
+            assert moto_shim.account_id("AKIANEVERSEEN0000001") == demo.OWN_ACCOUNT
+        assert calls == ["ASIAREMEMBERED000001", "AKIANEVERSEEN0000001"]
+    finally:
+        moto_shim.forget_key_accounts()
+
+
 def test_the_canary_detects_a_changed_account_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
     def get_current_account(self: Any) -> str:  # the key's account first, the overrides after
         return iam_models.get_account_id_from("") or os.environ["MOTO_ACCOUNT_ID"] or self.headers["x-moto-account-id"]
@@ -163,3 +185,63 @@ def test_moto_next_token_points_at_the_page_key_the_endpoint_reads() -> None:
     page, token = _proxy_session_page(max_results=1, next_token=token)
     assert page == items[1:2]
     assert token_page_key(token) == items[2].page_key
+
+
+def test_the_organisation_gets_the_seeded_ids() -> None:
+    """replace_organization re-ids the accounts moto's create_account made: every moto name it touches (INTERNALS,
+    items 7 and 8) is exercised here."""
+    moto_shim.register()
+    joined = datetime(2021, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+    accounts = [
+        moto_shim.OrganizationAccount("123456789012", "Boss", "boss@example.com", "ACTIVE", "ACTIVE", joined, ""),
+        moto_shim.OrganizationAccount(
+            "210987654321", "Member", "member@example.com", "SUSPENDED", "SUSPENDED", joined.replace(year=2022), "U/V"
+        ),
+    ]
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "chime:List*", "Resource": "*"}]}
+    roles = [moto_shim.MemberRole("Reader", json.dumps(policy))]
+    assert moto_shim.policy_problem(json.dumps(policy)) is None
+    assert moto_shim.policy_problem(json.dumps({"Version": "2012-10-17", "Statement": []}))
+    with moto.mock_aws():
+        ids = moto_shim.replace_organization("123456789012", "ALL", ["U", "U/V"], accounts, roles)
+        org = boto3.client("organizations", region_name="us-east-1")
+        member = org.describe_account(AccountId="210987654321")["Account"]
+        assert (member["Name"], member["Email"], member["Status"], member["State"]) == (
+            "Member",
+            "member@example.com",
+            "SUSPENDED",
+            "SUSPENDED",
+        )
+        assert member["JoinedTimestamp"] == joined.replace(year=2022)
+        assert org.describe_account(AccountId="123456789012")["Account"]["Name"] == "Boss"
+        assert [a["Id"] for a in org.list_accounts_for_parent(ParentId=ids["U/V"])["Accounts"]] == ["210987654321"]
+        assert org.list_parents(ChildId="210987654321")["Parents"][0]["Id"] == ids["U/V"]
+        assert org.list_parents(ChildId=ids["U"])["Parents"][0] == {"Id": ids[""], "Type": "ROOT"}
+        assert organizations_models.organizations_backends.master_accounts == {"210987654321": ("123456789012", "aws")}
+        assert set(iam_models.iam_backends) <= {"123456789012", "210987654321"}, "no IAM backend of a random id"
+        assert moto_shim.role_exists("arn:aws:iam::210987654321:role/Reader")
+        assert not moto_shim.role_exists("arn:aws:iam::210987654321:role/Missing")
+        assert not moto_shim.role_exists("arn:aws:iam::123456789012:role/Reader"), "member accounts only"
+        assert not moto_shim.role_exists("not an arn")
+        # Built twice (a reset): the same accounts, the roles kept.
+        ids = moto_shim.replace_organization("123456789012", "ALL", ["U", "U/V"], accounts, roles)
+        assert len(org.list_accounts()["Accounts"]) == 2
+        moto_shim.remove_organizations()
+        assert organizations_models.organizations_backends.master_accounts == {}
+        with pytest.raises(org.exceptions.AWSOrganizationsNotInUseException):
+            org.describe_organization()
+
+
+def test_the_canary_detects_a_changed_organizations_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    def describe(self: Any) -> dict[str, Any]:  # a describe() that reads other attributes
+        return {"Id": self.account_id, "Status": self.lifecycle}
+
+    monkeypatch.setattr(organizations_models.organizations_backends, "master_accounts", None)
+    monkeypatch.delattr(organizations_models.OrganizationsBackend, "move_account")
+    monkeypatch.setattr(organizations_models.FakeAccount, "describe", describe)
+    monkeypatch.delattr(iam_models.IAMBackend, "put_role_policy")
+    problems = moto_shim.moto_internals_problems()
+    assert any("master_accounts" in p for p in problems)
+    assert any("OrganizationsBackend lost move_account" in p for p in problems)
+    assert any("FakeAccount.describe() no longer reads" in p for p in problems)
+    assert any("IAMBackend lost put_role_policy" in p for p in problems)

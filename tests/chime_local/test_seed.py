@@ -228,7 +228,8 @@ def test_seed_counts_and_faults_pass_through() -> None:
     from chime_local.chimesdkvoice import seeding  # pylint: disable=import-outside-toplevel
 
     demo = seeding.load_seed_text(DEMO_SEED.read_bytes())
-    assert seeding.seed_counts(demo) == {"voice_connectors": 8, "proxy_sessions": 11, "phone_numbers": 11}
+    # 8 connectors of the two demo accounts, and one each of the organisation's accounts 333333333333 and 444444444444.
+    assert seeding.seed_counts(demo) == {"voice_connectors": 10, "proxy_sessions": 15, "phone_numbers": 14}
     extra = seeding.load_seed_text(b"faults: {anything: [1, 2]}\ngenerate: [{voice_connector_id: x, count: 7}]")
     assert extra["faults"] == {"anything": [1, 2]}  # the server checks this section, not the package
     assert seeding.seed_counts(extra) == {"voice_connectors": 0, "proxy_sessions": 7, "phone_numbers": 0}

@@ -22,6 +22,7 @@ from chime_helpers import signed_request
 from chime_local import demo
 from chime_local.launcher import Endpoint
 from chime_local.launcher import EndpointError
+from chime_local.server import EndpointApp
 from chime_local.server import chime_caller
 
 
@@ -217,3 +218,47 @@ def test_the_caller_is_the_account_moto_serves_and_the_scopes_region(
     environ: dict[str, str], caller: tuple[str, str] | None
 ) -> None:
     assert chime_caller(environ, _account_of) == caller
+
+
+def test_signed_requests_carry_the_account_moto_would_find() -> None:
+    """moto's own search for a key's account walks every account's IAM backend: the server sets moto's documented
+    x-moto-account-id header from its remembered lookup, so that moto skips it."""
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(dict(environ))
+        start_response("200 OK", [])
+        return [b""]
+
+    looked_up: list[tuple[str | None, str | None]] = []
+
+    def account_of(key: str | None, header: str | None) -> str:
+        looked_up.append((key, header))
+        return "210987654321"
+
+    endpoint = EndpointApp(control=app, chime=app, moto=app, services={"sts": app}, account_of=account_of)
+    signed = "AWS4-HMAC-SHA256 Credential=ASIAKEY/20260101/us-east-1/{}/aws4_request, Signature=x"
+    for service, extra in (("chime", {}), ("sts", {}), ("iam", {}), ("chime", {"HTTP_X_MOTO_ACCOUNT_ID": "1"})):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_AUTHORIZATION": signed.format(service), **extra}
+        list(endpoint(environ, lambda *args: None))
+    list(endpoint({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda *args: None))  # unsigned: not touched
+    assert [e.get("HTTP_X_MOTO_ACCOUNT_ID") for e in seen] == ["210987654321"] * 3 + ["1", None]
+    assert looked_up == [("ASIAKEY", None)] * 3
+
+
+def test_a_failed_account_lookup_leaves_the_request_to_moto(capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(dict(environ))
+        start_response("200 OK", [])
+        return [b""]
+
+    def broken(key: str | None, header: str | None) -> str:
+        raise RuntimeError("moto moved")
+
+    endpoint = EndpointApp(control=app, chime=app, moto=app, account_of=broken)
+    auth = "AWS4-HMAC-SHA256 Credential=AKIAKEY/20260101/us-east-1/iam/aws4_request, Signature=x"
+    list(endpoint({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_AUTHORIZATION": auth}, lambda *args: None))
+    assert len(seen) == 1 and "HTTP_X_MOTO_ACCOUNT_ID" not in seen[0]
+    assert "moto moved" in capsys.readouterr().err

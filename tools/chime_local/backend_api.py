@@ -34,6 +34,11 @@ def split_seed_text(text: str | bytes) -> tuple[dict[str, Any], dict[str, Any] |
     return data, faults
 
 
+def check_seed(seed: dict[str, Any]) -> None:
+    """ValueError naming the place when ``seed`` is not seed data the service package can load."""
+    seeding.check_seed(seed)
+
+
 def seed_counts(seed: dict[str, Any]) -> dict[str, int]:
     return dict(seeding.seed_counts(seed))
 

@@ -4,6 +4,10 @@
 
 Not subject to IAM, faults or stats.  Every answer is JSON; a bad request body is a 400
 ``{"error": ...}``, an unknown resource a 404.
+
+A seed document's ``organization:`` section (organization.py) and its ``settings: {sts_duration_seconds}``
+(credentials.py) are the endpoint's, not the Chime backend's: they are split off here, checked with the rest of
+the document before anything is applied, and applied to moto's Organizations backend and to the STS wrapper.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from typing import Iterable
 import yaml
 
 from . import backend_api
+from . import organization
+from .credentials import SETTING
+from .credentials import IssuedCredentials
+from .credentials import check_duration
 from .faults import FaultConfig
 from .faults import FaultConfigError
 from .faults import FaultInjector
@@ -23,9 +31,41 @@ from .middleware import StartResponse
 from .middleware import Stats
 from .middleware import read_body
 from .middleware import status_line
+from .organization import OrganizationPlan
 
 PREFIX = "/_chime_local/"
 Handler = Callable[[bytes], tuple[int, Any]]
+
+
+class _Absent:
+    """A seed document without the section (as opposed to one that sets it to null)."""
+
+
+ABSENT = _Absent()
+
+
+class SeedParts:
+    """A checked seed document split into what the Chime backend, Organizations and STS each take."""
+
+    def __init__(self, seed: dict[str, Any]) -> None:
+        seed = dict(seed)
+        section = seed.pop("organization", ABSENT)
+        self.plan: OrganizationPlan | None | _Absent = (
+            organization.parse(section) if section not in (ABSENT, None) else section  # type: ignore[assignment]
+        )
+        self.duration: int | None | _Absent = ABSENT
+        settings = seed.get("settings")
+        if isinstance(settings, dict) and SETTING in settings:
+            settings = dict(settings)
+            self.duration = check_duration(settings.pop(SETTING))
+            seed["settings"] = settings
+        self.chime = seed
+        self.generated = self.plan.chime_seed if isinstance(self.plan, OrganizationPlan) else {}
+        if self.generated:
+            backend_api.check_seed(self.generated)
+
+    def chime_seeds(self) -> list[dict[str, Any]]:
+        return [self.chime] + ([self.generated] if self.generated else [])
 
 
 def json_reply(start_response: StartResponse, status: int, payload: Any) -> list[bytes]:
@@ -47,10 +87,19 @@ class ControlApp:
         stats: Stats,
         startup_seeds: list[dict[str, Any]],
         iam_admin: Callable[[], dict[str, str]] | None = None,
+        credentials: IssuedCredentials | None = None,
     ) -> None:
         self.injector = injector
         self.stats = stats
-        self.startup_seeds = startup_seeds
+        self.credentials = credentials or IssuedCredentials()
+        parts = [SeedParts(seed) for seed in startup_seeds]
+        self.startup_seeds = [seed for part in parts for seed in part.chime_seeds()]
+        # The last startup seed that has the section decides (a later file replaces an earlier one's).
+        plans = [part.plan for part in parts if not isinstance(part.plan, _Absent)]
+        self.startup_plan: OrganizationPlan | None = plans[-1] if plans else None
+        durations = [part.duration for part in parts if not isinstance(part.duration, _Absent)]
+        self.startup_duration: int | None = durations[-1] if durations else None
+        self.organization: dict[str, Any] | None = None
         self.iam_admin = iam_admin
         self.routes: dict[tuple[str, str], Handler] = {
             ("GET", "health"): lambda _body: (200, {"status": "ok"}),
@@ -65,11 +114,15 @@ class ControlApp:
             ("POST", "clock"): self._advance_clock,
             ("DELETE", "clock"): lambda _body: (200, backend_api.reset_clock()),
             ("GET", "iam/admin"): self._iam_admin,
+            ("GET", "organization"): self._organization,
+            ("GET", "credentials"): lambda _body: (200, self.credentials.snapshot()),
         }
 
     def reset_data(self) -> None:
-        """Back to the startup seed data (seeds posted later are dropped)."""
+        """Back to the startup seed data (seeds posted later are dropped), organisation and STS setting included."""
         backend_api.reset_to(self.startup_seeds)
+        self.organization = organization.apply(self.startup_plan)
+        self.credentials.set_duration(self.startup_duration)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -103,10 +156,24 @@ class ControlApp:
     def _seed(self, body: bytes) -> tuple[int, Any]:
         seed, faults = backend_api.split_seed_text(body)
         config = FaultConfig.from_dict(faults) if faults is not None else None
-        applied = backend_api.add_seed(seed)
+        parts = SeedParts(seed)
+        applied = sum(backend_api.add_seed(chime) for chime in parts.chime_seeds())
+        reply: dict[str, Any] = {}
+        if not isinstance(parts.plan, _Absent):
+            self.organization = organization.apply(parts.plan)
+            reply["organization"] = self.organization
+        if not isinstance(parts.duration, _Absent):
+            self.credentials.set_duration(parts.duration)
         if config is not None:
             self.injector.configure(config)
-        return 200, {**backend_api.seed_counts(seed), "applied_to_backends": applied}
+        counts = [backend_api.seed_counts(chime) for chime in parts.chime_seeds()]
+        totals = {key: sum(count[key] for count in counts) for key in counts[0]}
+        return 200, {**totals, "applied_to_backends": applied, **reply}
+
+    def _organization(self, _body: bytes) -> tuple[int, Any]:
+        if self.organization is None:
+            return 404, {"error": "no organization: seed one (an organization: section)"}
+        return 200, self.organization
 
     @staticmethod
     def _advance_clock(body: bytes) -> tuple[int, Any]:

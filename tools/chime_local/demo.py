@@ -8,7 +8,8 @@ hacking/integration_config.py writes).  The credentials are AWS's documented exa
 keys: the local endpoint accepts any keys unless it runs with ``--enforce-iam``.
 
 ``python tools/chime_local/demo.py env`` prints the credentials, the region and the demo
-ids as shell assignments (the Makefile's LOCAL_AWS).
+ids as shell assignments (the Makefile's LOCAL_AWS).  The demo organisation's accounts are here too; its root and
+unit ids are moto's, drawn anew at each start and reset (GET /_chime_local/organization).
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ EMPTY_CONNECTOR = "zyxwvu9tsrq8ponml7kjih"
 OWN_ACCOUNT = "123456789012"
 SECOND_ACCOUNT = "222222222222"
 SECOND_ACCOUNT_ROLE = f"arn:aws:iam::{SECOND_ACCOUNT}:role/ChimeAudit"
+# The demo organisation (seeds/demo.yml, organization:): OWN_ACCOUNT manages it; SECOND_ACCOUNT is in the unit
+# Telephony, PROD_ACCOUNT in Telephony/Prod, SUSPENDED_ACCOUNT (State and Status SUSPENDED) in Sandbox. Root and
+# unit ids are moto's: ListRoots and ListOrganizationalUnitsForParent, or GET /_chime_local/organization, give them.
+MANAGEMENT_ACCOUNT = OWN_ACCOUNT
+PROD_ACCOUNT = "333333333333"
+SUSPENDED_ACCOUNT = "444444444444"
+ORGANIZATION_ACCOUNTS = (MANAGEMENT_ACCOUNT, SECOND_ACCOUNT, PROD_ACCOUNT, SUSPENDED_ACCOUNT)
+UNIT_ACCOUNTS = {"Telephony": (SECOND_ACCOUNT,), "Telephony/Prod": (PROD_ACCOUNT,), "Sandbox": (SUSPENDED_ACCOUNT,)}
+# Their connectors (us-east-1): PROD_ACCOUNT's has a proxy configuration, numbers and Open, InProgress and Closed
+# sessions; SUSPENDED_ACCOUNT's one Open session, so that leaving the account out shows.
+PROD_CONNECTOR = "telephonyprodconnector"
+SUSPENDED_CONNECTOR = "sandboxconnector000001"
+# Roles made in every member account: with --enforce-iam only these can be assumed (MEMBER_ROLE may do anything,
+# the role of SECOND_ACCOUNT_ROLE's name, ChimeAudit, reads chime:Get* and chime:List*).
+MEMBER_ROLE = "OrganizationAccountAccessRole"
 # AWS's documented example key pair: never a real account's.
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -54,6 +70,12 @@ def integration_vars() -> dict[str, str]:
         "chime_own_account": OWN_ACCOUNT,
         "chime_second_account": SECOND_ACCOUNT,
         "chime_second_account_role": SECOND_ACCOUNT_ROLE,
+        "chime_management_account": MANAGEMENT_ACCOUNT,
+        "chime_prod_account": PROD_ACCOUNT,
+        "chime_suspended_account": SUSPENDED_ACCOUNT,
+        "chime_prod_connector_id": PROD_CONNECTOR,
+        "chime_suspended_connector_id": SUSPENDED_CONNECTOR,
+        "chime_member_role": MEMBER_ROLE,
     }
 
 

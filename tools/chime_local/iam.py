@@ -4,7 +4,7 @@
 
 With enforcement on, moto checks every request's SigV4 signature against the access
 keys of its own IAM backend and the caller's policies (``chime:<Operation>`` for this
-service).  There are no root credentials in moto, so the server bootstraps an admin
+service, ``organizations:<Operation>`` and ``sts:AssumeRole`` for the organisation).  There are no root credentials in moto, so the server bootstraps an admin
 user itself, in-process (``bootstrap_admin``), and hands its keys out on the control
 API (``GET /_chime_local/iam/admin``, which is not subject to IAM).  Tests then create
 principals *through the endpoint* with those admin keys (``create_principal``).
@@ -19,6 +19,15 @@ from typing import Any
 ADMIN_USER = "chime-local-admin"
 ADMIN_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 DEFAULT_ACCOUNT_ID = "123456789012"
+# The Organizations operations that discover an organisation's accounts, paths and units.
+ORGANIZATIONS_DISCOVERY = (
+    "ListRoots",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
+    "ListParents",
+    "DescribeOrganizationalUnit",
+    "ListAccounts",
+)
 
 
 def bootstrap_admin(account_id: str = DEFAULT_ACCOUNT_ID) -> dict[str, str]:
@@ -40,12 +49,28 @@ def bootstrap_admin(account_id: str = DEFAULT_ACCOUNT_ID) -> dict[str, str]:
     }
 
 
-def chime_policy(*operations: str, effect: str = "Allow") -> dict[str, Any]:
-    """An identity policy for ``chime:<Operation>`` actions, e.g. ``chime_policy("GetProxySession")``."""
+def service_policy(prefix: str, *operations: str, effect: str = "Allow", resource: str = "*") -> dict[str, Any]:
+    """An identity policy for ``<prefix>:<Operation>`` actions, e.g. ``service_policy("sts", "AssumeRole")``."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": effect, "Action": [f"chime:{op}" for op in operations], "Resource": "*"}],
+        "Statement": [{"Effect": effect, "Action": [f"{prefix}:{op}" for op in operations], "Resource": resource}],
     }
+
+
+def chime_policy(*operations: str, effect: str = "Allow") -> dict[str, Any]:
+    """An identity policy for ``chime:<Operation>`` actions, e.g. ``chime_policy("GetProxySession")``."""
+    return service_policy("chime", *operations, effect=effect)
+
+
+def organizations_policy(*operations: str, effect: str = "Allow") -> dict[str, Any]:
+    """An identity policy for ``organizations:<Operation>`` actions; without operations, those that discover an
+    organisation's accounts (``ORGANIZATIONS_DISCOVERY``)."""
+    return service_policy("organizations", *(operations or ORGANIZATIONS_DISCOVERY), effect=effect)
+
+
+def combined_policy(*policies: dict[str, Any]) -> dict[str, Any]:
+    """One policy with the statements of several (e.g. Organizations discovery, sts:AssumeRole and chime reads)."""
+    return {"Version": "2012-10-17", "Statement": [s for policy in policies for s in policy["Statement"]]}
 
 
 def admin_credentials(endpoint_url: str, timeout: float = 10.0) -> dict[str, str]:

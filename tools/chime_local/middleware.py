@@ -115,7 +115,8 @@ def call_app(app: WSGIApp, environ: dict[str, Any]) -> Answer:
 
 
 class Stats:
-    """Request counts per operation and outcome, per account and region, crashes, and the maximum concurrency seen.
+    """Request counts per operation and outcome, per account and region, crashes, the maximum concurrency seen, and
+    the requests of any service refused for an expired key.
 
     ``connections`` is a callable giving the number of TCP connections the server has
     accepted so far (the server provides it); the snapshot shows those since the reset.
@@ -135,6 +136,7 @@ class Stats:
         self._injected: Counter[str] = Counter()
         self._crashes: Counter[str] = Counter()
         self._by_caller: dict[str, Counter[str]] = {}
+        self._expired: Counter[str] = Counter()
         self._max_in_flight = self._in_flight
         self._connections_at_reset = self._connections()
 
@@ -170,6 +172,16 @@ class Stats:
                 if injected == RATE_LIMITED:
                     counts["throttled"] += 1
 
+    def expired_token(self, service: str, operation: str | None = None, code: str = "ExpiredTokenException") -> None:
+        """A request refused for an expired key, by the service it was signed for; a Chime request (``operation``
+        given) is also counted as a request of that operation with the outcome ``code``."""
+        with self._lock:
+            self._expired[service] += 1
+            if operation is not None:
+                self._total += 1
+                self._by_operation.setdefault(operation, Counter())[code] += 1
+                self._by_outcome[code] += 1
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
@@ -187,6 +199,8 @@ class Stats:
                 "crashes": sum(self._crashes.values()),
                 "crashes_by_operation": dict(self._crashes),
                 "account_regions": {name: dict(counts) for name, counts in sorted(self._by_caller.items())},
+                "expired_tokens": sum(self._expired.values()),
+                "expired_tokens_by_service": dict(sorted(self._expired.items())),
             }
 
 

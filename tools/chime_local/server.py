@@ -7,13 +7,17 @@ server is cheroot (HTTP/1.1 keep-alive, TCP_NODELAY, a pool of worker threads). 
 app in front (``EndpointApp``) sends:
 
 - ``/_chime_local/...`` to the control API (control.py);
+- a signed request whose key is a temporary one the endpoint's STS issued and whose expiry has passed to an
+  ``ExpiredTokenException`` (``ExpiredToken`` for the query protocol), whatever the service (credentials.py);
 - requests to a chime-sdk-voice path (or to a ``voice-chime.*`` host) that are not
   signed to a 403 ``ForbiddenException``;
 - requests signed for ``chime`` (SigV4 credential scope) through the fault and stats
   middleware (middleware.py) to moto's app for the chimesdkvoice backend; the middleware
   counts and rate-limits them per account (the one moto serves them as) and region (the
   credential scope's), ``chime_caller``;
-- everything else to moto's dispatcher (IAM, STS, ...).
+- requests signed for ``sts`` to moto through ``StsCredentials`` (the expiry of the keys it issues, credentials.py),
+  those signed for ``organizations`` through ``OrganizationsAnswers`` (its IAM refusals in JSON, organization.py);
+- everything else to moto's dispatcher (IAM, ...).
 
 IAM enforcement is moto's documented switch: the environment variable
 ``INITIAL_NO_AUTH_ACTION_COUNT=0``, set here before moto is first imported.
@@ -27,6 +31,7 @@ import signal
 import sys
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -40,8 +45,10 @@ if __package__ in (None, ""):
     __package__ = "chime_local"  # pylint: disable=redefined-builtin
 
 if TYPE_CHECKING:
+    from .credentials import IssuedCredentials
     from .faults import FaultConfig
     from .middleware import StartResponse
+    from .middleware import Stats
     from .middleware import WSGIApp
 
 DEFAULT_SEED = Path(__file__).resolve().parent / "seeds" / "demo.yml"
@@ -97,21 +104,48 @@ def chime_caller(
     scope = credential_scope(environ)
     if not scope or scope[3] != SIGNING_NAME:
         return None
+    return account_of(moto_access_key(environ), environ.get("HTTP_X_MOTO_ACCOUNT_ID")), scope[2]
+
+
+def moto_access_key(environ: dict[str, Any]) -> str | None:
+    """The access key moto reads a request's account from: the Authorization header's, else a SigV2
+    ``AWSAccessKeyId`` query parameter (a presigned URL's ``X-Amz-Credential`` is not read)."""
     if environ.get("HTTP_AUTHORIZATION"):
-        access_key: str | None = scope[0]
-    else:
-        access_key = parse_qs(environ.get("QUERY_STRING", "")).get("AWSAccessKeyId", [None])[0]
-    return account_of(access_key, environ.get("HTTP_X_MOTO_ACCOUNT_ID")), scope[2]
+        scope = credential_scope(environ)
+        return scope[0] if scope else None
+    return parse_qs(environ.get("QUERY_STRING", "")).get("AWSAccessKeyId", [None])[0]
 
 
 class EndpointApp:
-    """Routes each request to the control API, the Chime backend (through faults and stats) or moto."""
+    """Routes each request to the control API, the Chime backend (through faults and stats) or moto.
 
-    def __init__(self, control: WSGIApp, chime: WSGIApp, moto: WSGIApp, verbose: bool = False) -> None:
+    ``services`` maps SigV4 signing names to the apps that serve them instead of ``moto`` (STS and Organizations,
+    wrapped); with ``credentials``, a request signed with an expired key of theirs is refused before any of them,
+    and counted in ``stats``.  With ``account_of`` (moto_shim.account_id, which remembers each key's account), a
+    signed request without moto's documented ``x-moto-account-id`` header gets it, set to the account moto would
+    find itself: moto then skips its own search, which walks the IAM backend of every account in every partition
+    (milliseconds a request once hundreds of accounts have IAM data, as an organisation's member accounts do).
+    """
+
+    def __init__(
+        self,
+        control: WSGIApp,
+        chime: WSGIApp,
+        moto: WSGIApp,
+        verbose: bool = False,
+        services: dict[str, WSGIApp] | None = None,
+        credentials: IssuedCredentials | None = None,
+        stats: Stats | None = None,
+        account_of: Callable[[str | None, str | None], str] | None = None,
+    ) -> None:
         self.control = control
         self.chime = chime
         self.moto = moto
         self.verbose = verbose
+        self.services = dict(services or {})
+        self.credentials = credentials
+        self.stats = stats
+        self.account_of = account_of
 
     def is_chime_target(self, environ: dict[str, Any]) -> bool:
         from . import backend_api  # pylint: disable=import-outside-toplevel
@@ -130,13 +164,46 @@ class EndpointApp:
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return self.control(environ, start_response)
         service = signing_service(environ)
+        if service and self.credentials is not None:
+            from .credentials import request_access_key  # pylint: disable=import-outside-toplevel
+
+            if self.credentials.expired(request_access_key(environ)):
+                return self.expired(environ, service, start_response)
+        if service and self.account_of is not None and "HTTP_X_MOTO_ACCOUNT_ID" not in environ:
+            self.tell_moto_the_account(environ)
         if service == SIGNING_NAME:
             return self.chime(environ, start_response)
         if service is None and self.is_chime_target(environ):
             return self.unsigned(environ, start_response)
         if service == "" and self.is_chime_target(environ):
             return self.chime(environ, start_response)
-        return self.moto(environ, start_response)
+        return self.services.get(service or "", self.moto)(environ, start_response)
+
+    def tell_moto_the_account(self, environ: dict[str, Any]) -> None:
+        """Set moto's x-moto-account-id header to the account of the request's key; left unset (moto then searches
+        itself) if finding it fails, with the traceback on stderr."""
+        try:
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_of(moto_access_key(environ), None)  # type: ignore[misc]
+        except Exception:  # pylint: disable=broad-exception-caught  # the request goes on, as moto would take it
+            print(f"chime_local: no account for the request:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+
+    def expired(self, environ: dict[str, Any], service: str, start_response: StartResponse) -> Iterable[bytes]:
+        """The answer AWS gives a request signed with an expired temporary key; it never reaches a backend."""
+        from . import backend_api  # pylint: disable=import-outside-toplevel
+        from .credentials import expired_token_answer  # pylint: disable=import-outside-toplevel
+        from .middleware import read_body  # pylint: disable=import-outside-toplevel
+
+        read_body(environ)
+        (status, headers, body), code = expired_token_answer(service)
+        if self.stats is not None:
+            operation = None
+            if service == SIGNING_NAME:
+                query = environ.get("QUERY_STRING", "")
+                path = environ.get("PATH_INFO", "/") + (f"?{query}" if query else "")
+                operation = backend_api.operation_for(environ.get("REQUEST_METHOD", "GET"), path)
+            self.stats.expired_token(service, operation, code)
+        start_response(status, headers)
+        return [body]
 
     @staticmethod
     def unsigned(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -170,11 +237,14 @@ class ChimeLocalServer:
 
         from . import moto_shim
         from .control import ControlApp
+        from .credentials import IssuedCredentials
+        from .credentials import StsCredentials
         from .faults import FaultConfig
         from .faults import FaultInjector
         from .iam import bootstrap_admin
         from .middleware import FaultsAndStats
         from .middleware import Stats
+        from .organization import OrganizationsAnswers
 
         # pylint: enable=import-outside-toplevel
         if enforce_iam and settings.INITIAL_NO_AUTH_ACTION_COUNT != 0:
@@ -186,12 +256,18 @@ class ChimeLocalServer:
         self.httpd.stats["Enabled"] = True  # cheroot's public stats: "Accepts" counts connections
         self.injector = FaultInjector(faults or FaultConfig())
         self.stats = Stats(connections=lambda: int(self.httpd.stats["Accepts"]))
+        self.credentials = IssuedCredentials()
         if enforce_iam:
             bootstrap_admin()
         self.control = ControlApp(
-            self.injector, self.stats, list(seeds or []), iam_admin=bootstrap_admin if enforce_iam else None
+            self.injector,
+            self.stats,
+            list(seeds or []),
+            iam_admin=bootstrap_admin if enforce_iam else None,
+            credentials=self.credentials,
         )
         self.control.reset_data()
+        moto_app = moto_shim.moto_app()
         self.httpd.wsgi_app = EndpointApp(
             self.control,
             FaultsAndStats(
@@ -200,8 +276,17 @@ class ChimeLocalServer:
                 self.stats,
                 caller_of=lambda environ: chime_caller(environ, moto_shim.account_id),
             ),
-            moto_shim.moto_app(),
+            moto_app,
             verbose=verbose,
+            services={
+                "sts": StsCredentials(
+                    moto_app, self.credentials, role_exists=moto_shim.role_exists if enforce_iam else None
+                ),
+                "organizations": OrganizationsAnswers(moto_app),
+            },
+            credentials=self.credentials,
+            stats=self.stats,
+            account_of=moto_shim.account_id,
         )
         self.httpd.prepare()
         bound_host, bound_port = self.httpd.bind_addr[:2]

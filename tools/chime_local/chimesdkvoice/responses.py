@@ -28,6 +28,7 @@ from uuid import uuid4
 
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.errors import ErrorShape
+from moto.core.exceptions import ServiceException
 from moto.core.model import OperationModel
 from moto.core.model import ServiceModel
 from moto.core.parse import RestJSONParser
@@ -432,6 +433,12 @@ class ChimeSDKVoiceResponse(BaseResponse):
             error_type = getattr(err, "error_type", "AccessDenied")
             error_class = _IAM_ERRORS.get(error_type) or iam_denial_error(operation)
             raise error_class(getattr(err, "message", None) or str(err)) from None
+        except ChimeSDKVoiceError:
+            raise
+        except (
+            ServiceException
+        ) as err:  # IAM's NoSuchEntity: a key of STS's for a role that does not exist (or no more)
+            raise iam_denial_error(operation)(f"Not authorized to perform: chime:{operation} ({err.message})") from None
         except KeyError as err:  # moto reads the Authorization header without checking it is there
             raise ForbiddenException(f"Missing Authentication Token: the request is not signed ({err}).") from None
         except (IndexError, ValueError, TypeError, AttributeError) as err:  # ... nor that it is well formed

@@ -36,10 +36,12 @@ from .models import ProxySession
 from .models import VoiceConnector
 from .models import chimesdkvoice_backends
 
-SEED_KEYS = ("settings", "voice_connectors", "proxy_sessions", "generate", "phone_numbers", "faults")
+SEED_KEYS = ("settings", "voice_connectors", "proxy_sessions", "generate", "phone_numbers", "faults", "organization")
 LIST_KEYS = ("voice_connectors", "proxy_sessions", "generate", "phone_numbers")
 # The backend's choices where AWS is silent, each with the model's enum its value must be one of.
 SETTINGS = {"deletion_queue_status": "PhoneNumberStatus"}
+# Settings of the server around the backend (its STS), passed through untouched like the faults section.
+SERVER_SETTINGS = ("sts_duration_seconds",)
 WILDCARD = "*"
 SESSION_STATUSES = ("Open", "InProgress", "Closed")
 
@@ -179,9 +181,11 @@ def _check_phone_number(item: Any, where: str) -> None:
 
 def _check_settings(value: Any) -> None:
     settings = _mapping(value, "seed key settings")
-    unknown = set(settings) - set(SETTINGS)
+    unknown = set(settings) - set(SETTINGS) - set(SERVER_SETTINGS)
     if unknown:
-        raise ValueError(f"unknown settings {sorted(map(str, unknown))}; expected {list(SETTINGS)}")
+        raise ValueError(
+            f"unknown settings {sorted(map(str, unknown))}; expected {list(SETTINGS) + list(SERVER_SETTINGS)}"
+        )
     for key, shape in SETTINGS.items():
         if key in settings:
             _choice(settings[key], _enum(shape), f"settings.{key}")
@@ -251,7 +255,8 @@ def check_seed(data: Any) -> dict[str, Any]:
 def load_seed_text(text: str | bytes) -> dict[str, Any]:
     """Parse a YAML (or JSON) seed document and check it; ValueError with a clear message otherwise.
 
-    The ``faults`` section is passed through untouched (the server checks it).
+    The ``faults`` and ``organization`` sections and the server's settings are passed through untouched (the server
+    checks them).
     """
     try:
         data = yaml.safe_load(text)
@@ -273,7 +278,7 @@ def seed_counts(seed: dict[str, Any]) -> dict[str, int]:
 # ------------------------------------------------------------------ registry
 def register_seed(seed: dict[str, Any]) -> None:
     """Register seed data: applied to every backend moto creates from now on, and after each reset."""
-    data = {k: v for k, v in check_seed(seed).items() if k != "faults"}
+    data = {k: v for k, v in check_seed(seed).items() if k not in ("faults", "organization")}
     with _seeds_lock:
         _seeds.append(copy.deepcopy(data))
 
