@@ -370,7 +370,8 @@ pace:
       sample: 8
     rate:
       description:
-        - The rate, in requests a second, that the pace settled at.
+        - The rate, in requests a second, that the pace settled at, what AWS let through before it last throttled
+          (the pace probes above it now and then); O(max_requests_per_second) when AWS throttled nothing.
         - Null when AWS throttled no request and O(max_requests_per_second) was not given (no limit was met).
       type: float
       sample: 19.4

@@ -147,6 +147,16 @@ def test_the_rate_grows_back_to_the_measure_then_beyond_then_doubles(clock):
     assert rates[restart + 9] == pytest.approx(rates[restart - 1] * 2), "then doubling every ten answers"
 
 
+def test_the_rate_reported_is_what_aws_let_through_not_a_probe_above_it(clock):
+    paced = pace.Pace(clock=clock)
+    through(paced, 20)
+    throttle(paced)
+    measured = paced._measured
+    through(paced, 2 * pace.PLATEAU)  # probing beyond the measure by now
+    assert paced.rate > measured
+    assert paced.figures()["rate"] == round(measured, 2)
+
+
 def test_a_pace_never_goes_below_its_lowest_rate(clock):
     paced = pace.Pace(clock=clock)
     for _n in range(20):
