@@ -925,7 +925,8 @@ class Bench:
                 section, f"persistent throttling, {count} id(s): task fails", result, note=f"{seen['_total']} requests"
             )
             self.goal(
-                f"persistent throttling, {count} id(s): fails within {bound:.0f} s (throttle_timeout {PERSISTENT_TIMEOUT_S:.0f} s + start): {result.wall:.1f} s",
+                f"persistent throttling, {count} id(s): fails within {bound:.0f} s"
+                f" (throttle_timeout {PERSISTENT_TIMEOUT_S:.0f} s + start): {result.wall:.1f} s",
                 result.wall <= bound,
             )
         self.endpoint.faults()
