@@ -150,11 +150,14 @@ options:
     default: false
   max_regions:
     description:
-      - The most accounts and regions gathered at once, between 1 and 100, each with its own client and at most
-        O(max_concurrency) requests in flight.
+      - How many accounts and regions of many connectors are gathered at once, between 1 and 100; the task's budget
+        is O(max_regions) x O(max_concurrency) requests in flight. Each account and region, with its own client,
+        counts for the requests it can have in flight (O(max_concurrency) until its connectors are listed, then one
+        a connector up to O(max_concurrency)), so accounts and regions of one connector each, which wait on the
+        network rather than this machine's CPU, go many at once.
       - An account and region whose pace holds its requests back (AWS throttled it, or O(max_requests_per_second)
-        caps it) waits on its own quota, not on this machine, and does not count, so the next one starts; at a rate
-        limit, every account and region is read at the same time (at most 64 open at once).
+        caps it) waits on its own quota, not on this machine, and counts for none, so the next one starts; at a rate
+        limit, every account and region is read at the same time. At most 64 are open at once.
       - The default suits hundreds of accounts on a 2-core controller, where the controller's CPU, not the network,
         bounds the audit; raise it where requests take longer. See
         R(Performance,ansible_collections.telephony.chime.docsite.performance) for how it was chosen.

@@ -7,11 +7,14 @@
 
 First every account is reached (a role assumed, or a profile's or the own credentials' caller identity), then every
 account and region is gathered, each with at most max_concurrency requests in flight and its own pace (AWS's rate
-limits are per account and region). At most max_regions of them work at once: max_regions was chosen for this
-machine's CPU against a service that never throttles. An account and region whose pace holds its requests back (AWS
-throttled it, or max_requests_per_second caps it) waits on its own quota, not on the CPU, and no longer counts, so
-the next one starts: at a rate limit, every account and region goes at the same time (at most MAX_OPEN_REGIONS, for
-the threads and memory each holds). An account or region that cannot be read is skipped with its reason and never
+limits are per account and region). The task's budget is max_regions x max_concurrency requests in flight: each
+account and region counts for the requests it can have in flight, max_concurrency until its connectors are listed,
+then one a connector up to max_concurrency. So max_regions regions of many connectors go at once, as max_regions was
+chosen for (this machine's CPU, against a service that never throttles), and many more of one connector each, which
+wait on the network, not the CPU. An account and region whose pace holds its requests back (AWS throttled it, or
+max_requests_per_second caps it) waits on its own quota and counts for none, so the next one starts: at a rate limit,
+every account and region goes at the same time. At most MAX_OPEN_REGIONS are open at once, for the threads and memory
+each holds. An account or region that cannot be read is skipped with its reason and never
 stops the others; the caller decides whether a partial inventory fails the task.
 """
 
@@ -79,7 +82,8 @@ def audit(
             return e
 
     seen: Dict[str, AccountSpec] = {}
-    for spec, reached in zip(specs, run_concurrently(reach, specs, max_regions)):
+    budget = max_regions * max_concurrency
+    for spec, reached in zip(specs, run_concurrently(reach, specs, min(budget, MAX_OPEN_REGIONS))):
         if isinstance(reached, AnsibleChimeError):
             result.skipped.append(skipped_entry(spec, spec.known_account_id, None, reason_of(reached)))
         elif reached.account_id in seen:
@@ -91,7 +95,7 @@ def audit(
             seen[reached.account_id] = spec
             result.accounts.append(reached)
 
-    def gather(unit: Tuple[Account, str]) -> Any:
+    def gather(unit: Tuple[Account, str], weigh: Callable[[int], None]) -> Any:
         account, region = unit
         try:
             client = reacher.chime_client(account, region, endpoint_url_for(region))
@@ -104,6 +108,7 @@ def audit(
                 mask,
                 keep_sessions,
                 keep_report is not None,
+                on_connectors=lambda count: weigh(min(count, max_concurrency)),
             )
         except AnsibleChimeError as e:
             return e
@@ -112,7 +117,7 @@ def audit(
         return report.summary, report.sessions
 
     units = [(account, region) for account in result.accounts for region in regions]
-    bound = WorkingBound(max_regions, MAX_OPEN_REGIONS, lambda unit: reacher.holding_back(*unit))
+    bound = WorkingBound(budget, max_concurrency, MAX_OPEN_REGIONS, lambda unit: reacher.holding_back(*unit))
     reacher.on_limited = bound.notify
     outcomes = bound.run(gather, units)
     read: Dict[str, List[str]] = {account.account_id: [] for account in result.accounts}

@@ -5,12 +5,14 @@
 
 """The bounded pool of workers that the modules share, and the limits of their max_concurrency option."""
 
+import functools
 import threading
 from concurrent.futures import FIRST_EXCEPTION
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
 from typing import Any
 from typing import Callable
+from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Set
@@ -42,36 +44,48 @@ def run_concurrently(call: Callable[[Any], Any], items: Iterable[Any], max_concu
 
 
 class WorkingBound:
-    """Runs items at most max_working at once among those that are working, at most max_open in all.
+    """Runs items within a budget of requests in flight, at most max_open items at once.
 
-    An item that waits on something else than this machine (waiting(item) says so: an account and region held back
-    by its own AWS quota) does not count against max_working, so the next item starts. notify() must be called
-    whenever waiting(item) may have changed.
+    A running item counts for its weight, the requests it can have in flight: `initial` until it says (the weigh
+    function call(item, weigh) is given), and none while it waits on something else than this machine (waiting(item)
+    says so: an account and region held back by its own AWS quota). The next item starts while the running ones
+    leave room for its initial weight, or when none runs. notify() must be called whenever waiting(item) may have
+    changed.
     """
 
-    def __init__(self, max_working: int, max_open: int, waiting: Callable[[Any], bool]) -> None:
-        self.max_working = max_working
-        self.max_open = max(max_open, max_working)
+    def __init__(self, budget: int, initial: int, max_open: int, waiting: Callable[[Any], bool]) -> None:
+        self.budget = budget
+        self.initial = min(initial, budget)
+        self.max_open = max_open
         self.waiting = waiting
         self._changed = threading.Condition()
+        self._weights: Dict[int, int] = {}
 
     def notify(self) -> None:
         with self._changed:
             self._changed.notify_all()
 
-    def run(self, call: Callable[[Any], Any], items: Iterable[Any]) -> List[Any]:
-        """call(item) for every item, in the bounds; the results in the order of the items. call must not raise
-        (it returns its failures), so that every item is run."""
+    def _weigh(self, index: int, weight: int) -> None:
+        with self._changed:
+            self._weights[index] = max(1, weight)
+            self._changed.notify_all()
+
+    def run(self, call: Callable[[Any, Callable[[int], None]], Any], items: Iterable[Any]) -> List[Any]:
+        """call(item, weigh) for every item, in the bounds; the results in the order of the items. call must not
+        raise (it returns its failures), so that every item is run."""
         items = list(items)
         results: List[Any] = [None] * len(items)
         running: Set[int] = set()
 
-        def working() -> int:
-            return sum(1 for index in running if not self.waiting(items[index]))
+        def load() -> int:
+            return sum(self._weights[index] for index in running if not self.waiting(items[index]))
+
+        def room() -> bool:
+            return not running or (len(running) < self.max_open and load() + self.initial <= self.budget)
 
         def work(index: int) -> None:
             try:
-                results[index] = call(items[index])
+                results[index] = call(items[index], functools.partial(self._weigh, index))
             finally:
                 with self._changed:
                     running.discard(index)
@@ -81,8 +95,9 @@ class WorkingBound:
             futures = []
             for index in range(len(items)):
                 with self._changed:
-                    self._changed.wait_for(lambda: len(running) < self.max_open and working() < self.max_working)
+                    self._changed.wait_for(room)
                     running.add(index)
+                    self._weights[index] = self.initial
                 futures.append(pool.submit(work, index))
         for future in futures:
             future.result()  # a failure call did not return (a bug) is raised, not lost

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import Iterable
 from typing import List
@@ -212,14 +213,18 @@ def gather_region(
     mask: bool,
     keep_sessions: bool = False,
     text: bool = True,
+    on_connectors: Optional[Callable[[int], None]] = None,
 ) -> RegionReport:
     """Every connector of the client's region with its proxy configuration, numbers and sessions.
 
+    on_connectors(count), when given, is told how many connectors the region has as soon as they are listed.
     Raises AnsibleChimeError when any request of the region still fails after its retries: nothing of it is kept.
     """
     connectors = list(
         {vc["VoiceConnectorId"]: vc for vc in list_voice_connectors(client)}.values()
     )  # each connector once, in the service's order
+    if on_connectors is not None:
+        on_connectors(len(connectors))
     parts = run_concurrently(
         lambda vc: connector_part(client, account_id, region, vc, statuses, mask, keep_sessions, text),
         connectors,

@@ -342,14 +342,35 @@ def test_each_account_and_region_has_one_client_and_pace_and_no_other_shares_it(
 # --- the bound on accounts and regions at once ---------------------------------------------------------------------
 
 
+def concurrency_of(bound, items, weight=None):
+    """Run items through the bound, each holding a moment (and first weighing itself, when weight is given); the
+    most that ran at once."""
+    lock = threading.Lock()
+    running = [0, 0]
+
+    def call(item, weigh):
+        if weight is not None:
+            weigh(weight)
+        with lock:
+            running[0] += 1
+            running[1] = max(running[1], running[0])
+        threading.Event().wait(0.02)
+        with lock:
+            running[0] -= 1
+        return item
+
+    assert bound.run(call, items) == list(items)
+    return running[1]
+
+
 def test_working_bound_starts_the_next_item_when_one_waits_on_its_quota():
-    """max_working 1: an item that says it waits (its pace holds it back) no longer counts, so all three run at once;
-    max_open still bounds them."""
+    """A budget of one item's weight: an item that says it waits (its pace holds it back) no longer counts, so all
+    three run at once; max_open still bounds them."""
     waiting = set()
-    bound = WorkingBound(1, 3, lambda item: item in waiting)
+    bound = WorkingBound(10, 10, 3, lambda item: item in waiting)
     together = threading.Barrier(3, timeout=10)
 
-    def call(item):
+    def call(item, weigh):
         waiting.add(item)
         bound.notify()
         together.wait()  # times out (BrokenBarrierError) unless all three run at the same time
@@ -358,46 +379,24 @@ def test_working_bound_starts_the_next_item_when_one_waits_on_its_quota():
     assert bound.run(call, [1, 2, 3]) == [10, 20, 30]
 
 
-def test_working_bound_holds_max_working_among_items_that_do_not_wait():
-    bound = WorkingBound(2, 10, lambda item: False)
-    lock = threading.Lock()
-    running = [0, 0]
+def test_working_bound_holds_its_budget_among_items_that_do_not_wait():
+    assert concurrency_of(WorkingBound(20, 10, 50, lambda item: False), range(8)) == 2
 
-    def call(item):
-        with lock:
-            running[0] += 1
-            running[1] = max(running[1], running[0])
-        threading.Event().wait(0.01)
-        with lock:
-            running[0] -= 1
-        return item
 
-    assert bound.run(call, range(8)) == list(range(8))
-    assert running[1] == 2
+def test_items_that_weigh_less_let_more_run_at_once():
+    """Budget 20, each item 10 until it says it can have 2 requests in flight: up to 10 at once."""
+    most = concurrency_of(WorkingBound(20, 10, 50, lambda item: False), range(30), weight=2)
+    assert 2 < most <= 10
 
 
 def test_working_bound_holds_max_open_even_when_all_wait():
-    bound = WorkingBound(1, 2, lambda item: True)
-    lock = threading.Lock()
-    running = [0, 0]
-
-    def call(item):
-        with lock:
-            running[0] += 1
-            running[1] = max(running[1], running[0])
-        threading.Event().wait(0.01)
-        with lock:
-            running[0] -= 1
-        return item
-
-    bound.run(call, range(6))
-    assert running[1] == 2
+    assert concurrency_of(WorkingBound(10, 10, 2, lambda item: True), range(6), weight=1) == 2
 
 
 def test_working_bound_raises_what_a_call_did_not_return():
-    bound = WorkingBound(2, 2, lambda item: False)
+    bound = WorkingBound(20, 10, 2, lambda item: False)
 
-    def call(item):
+    def call(item, weigh):
         if item == 3:
             raise RuntimeError("a bug")
         return item

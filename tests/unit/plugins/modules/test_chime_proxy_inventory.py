@@ -159,6 +159,8 @@ class FakeChime(Stubber):
         # falls short of it.
         if model.name == "ListVoiceConnectors" and self.fake.region_gate:
             self.fake.wait_for("regions", self.fake.region_gate)
+        if model.name == "GetVoiceConnectorProxy" and self.fake.unit_gate:
+            self.fake.wait_for("units", self.fake.unit_gate)
         if model.name == "GetVoiceConnectorProxy" and self.fake.connector_gate:
             connectors = len(self.fake.data.get(self.account, {}).get(self.region, {}))
             self.fake.wait_for(key, min(self.fake.connector_gate, connectors))
@@ -282,6 +284,7 @@ class Fake:
         self.chime_credentials = []
         self.region_gate = None
         self.connector_gate = None
+        self.unit_gate = None
         self.arrived = {}
         self.arrivals = threading.Condition()
         self.spans = {}
@@ -672,13 +675,39 @@ def test_region_endpoint_urls_route_one_region(run):
     ]
 
 
+def busy(run, regions, connectors, account=OWN):
+    """Give each region of the account that many plain connectors (no proxy configuration, nothing else)."""
+    for region in regions:
+        for n in range(connectors):
+            vc_id = f"busy{region.replace('-', '')}{n:05d}"[:22]
+            run.data.setdefault(account, {}).setdefault(region, {})[vc_id] = (connector(vc_id, "x"), None, [], [])
+
+
+ALL_REGIONS = ChimeModel().enum("CreateVoiceConnector", "AwsRegion")
+
+
 def test_requests_in_flight_are_bounded_per_account_and_region_and_regions_at_once(run):
-    for n in range(8):
-        run.data[OWN]["us-east-1"][f"many{n:018d}"] = (connector(f"many{n:018d}", "x"), None, [], [])
+    """Regions of many connectors each count for max_concurrency requests: max_regions of them at once."""
+    busy(run, ALL_REGIONS, 4)
     run.hold, run.region_gate, run.connector_gate = 0.01, 6, 3
-    run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"), max_concurrency=3, max_regions=6)
+    run(regions=ALL_REGIONS, max_concurrency=3, max_regions=6)
     assert max(s.max_in_flight for s in run.chime) == 3
     assert run.max_regions_in_flight == 6
+
+
+def test_regions_of_one_connector_count_for_one_request_each(run):
+    """Budget max_regions x max_concurrency = 2 x 3 = 6 requests in flight: a region counts for 3 until its connectors
+    are listed, then for one connector 1, so three listed and one starting go at once (the gate holds each region's
+    connector until four have arrived: with max_regions counting regions, it would time out with two)."""
+    busy(run, ALL_REGIONS, 1)
+    for region in ("us-east-1", "us-west-2"):
+        run.data[OWN][region] = {k: v for k, v in run.data[OWN][region].items() if k.startswith("busy")}
+    run.hold, run.connector_gate = 0.01, None
+    run.region_gate = None
+    run.unit_gate = 4
+    result = run(regions=ALL_REGIONS, max_concurrency=3, max_regions=2)
+    assert not result.get("failed"), result
+    assert run.max_regions_in_flight == 4
 
 
 @pytest.mark.parametrize(
@@ -791,8 +820,9 @@ def test_the_end_of_support_is_said(run):
 
 
 def test_four_accounts_and_regions_at_once_by_default(run):
+    busy(run, ALL_REGIONS, 10)
     run.hold, run.region_gate = 0.01, 4
-    run(regions=ChimeModel().enum("CreateVoiceConnector", "AwsRegion"))
+    run(regions=ALL_REGIONS)
     assert run.max_regions_in_flight == 4
 
 
@@ -814,8 +844,10 @@ def test_accounts_and_regions_held_back_by_their_quota_do_not_count_against_max_
 
 
 def test_without_throttles_max_regions_holds(run):
+    regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]
+    busy(run, regions, 10)
     run.hold, run.region_gate = 0.01, 4
-    run(regions=["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"], max_regions=1)
+    run(regions=regions, max_regions=1)
     assert run.max_regions_in_flight == 1
 
 
