@@ -19,14 +19,32 @@ description:
     5. with O(release_numbers=true), take its numbers off it (C(DisassociatePhoneNumbersFromVoiceConnector)) and put
     them in AWS's 7-day deletion queue (C(DeletePhoneNumber), C(BatchDeletePhoneNumber)), reading each once after
     (C(GetPhoneNumber)) for the day it leaves the account.
-  - Connectors are drained at the same time. Every request of the task, whichever connector it is for, counts
-    against one bound of O(max_concurrency) requests in flight, since AWS's rate limits are per account and region.
+  - Connectors are drained at the same time. Every request of an account and region, whichever connector it is for,
+    counts against one bound of O(max_concurrency) requests in flight and waits at one pace, since AWS's rate limits
+    are per account and region.
+  - Across accounts and regions (O(accounts), O(organization), O(regions), or O(plan)), every account is reached
+    first (a role assumed with credentials botocore refreshes), then every account and region is drained at the same
+    time, each with its own client and pace, within the budget of O(max_regions) x O(max_concurrency) requests in
+    flight of M(telephony.chime.chime_proxy_inventory). An account or region that fails never stops the others; the
+    task fails at the end naming each.
+  - The reviewed plan. The rehearsal (check mode) with O(dest) writes C(drain_plan.json) into it, the one file check
+    mode writes; per account and region, each connector to drain, its proxy configuration, how many sessions are not
+    C(Closed), and with O(release_numbers=true) each number it would release; when it was made, and a digest of it
+    (RV(plan)). The confirmed drain given O(plan) and O(plan_digest) touches only what the plan lists. Accounts,
+    regions and connectors not in it are left alone (RV(left_alone)); a number not in it is never released (one a
+    planned connector gained since is reported in C(numbers_not_in_plan) and kept); sessions on a planned connector are
+    all deleted, those that appeared since too, since the connector is disabled first so that no more appear.
+  - A confirmed drain over O(organization) without a plan is refused, as is a plan that is not one, whose content
+    does not match its digest or O(plan_digest), that is older than O(plan_max_age), or that was made with another
+    O(release_numbers); all before any request.
   - A connector stops at the first step that fails, and never stops the others. A session that cannot be deleted
     keeps the connector's (disabled) proxy configuration; the report says how many were not deleted. When any
     connector failed, the task fails at the end, naming each with its reason, after the report is written and with
     the whole result.
   - Supports check mode, the rehearsal. Only the reads are sent (the proxy configuration, the sessions, and with
-    O(release_numbers=true) the numbers) and the report says what would be done. No file is written.
+    O(release_numbers=true) the numbers) and the report says what would be done, and RV(rehearsal) how many requests
+    the real run sends. The only file written is the plan, with O(dest) (its account's id read with
+    C(sts:GetCallerIdentity), which needs no permission).
   - Supports C(--diff), each connector before and after (in check mode, as it would be after), with its proxy
     configuration, how many sessions are not C(Closed), and with O(release_numbers=true) its numbers.
   - Idempotent. A rerun finds nothing left to do, sends no write request and leaves the report of O(dest) as it is
@@ -51,6 +69,35 @@ options:
       - Cannot be combined with O(all_voice_connectors=true); give one of the two.
     type: list
     elements: str
+  regions:
+    description:
+      - The regions to drain in every account, each one of the regions AWS's model lists for voice connectors.
+      - Without it, the region of O(region) (or the environment), or with O(plan) the plan's regions.
+    type: list
+    elements: str
+  plan:
+    description:
+      - The C(drain_plan.json) a rehearsal wrote, reviewed. The drain touches only what it lists (see above).
+      - Requires O(plan_digest); cannot be combined with O(voice_connector_ids) or O(all_voice_connectors=true).
+    type: path
+  plan_digest:
+    description:
+      - The digest of the plan that was reviewed (RV(plan.digest) of the rehearsal, C(sha256:...)); a plan whose
+        content has another digest is refused.
+    type: str
+  plan_max_age:
+    description:
+      - The oldest plan, in seconds since it was made, that a drain applies (between 60 and 7776000); an older one
+        is refused, since the connectors may have changed since the review.
+    type: int
+    default: 86400
+  max_regions:
+    description:
+      - Across accounts and regions, how many accounts and regions of many connectors are drained at once, between
+        1 and 100, as in M(telephony.chime.chime_proxy_inventory); the budget is O(max_regions) x O(max_concurrency)
+        requests in flight. One whose pace holds its requests back counts for none.
+    type: int
+    default: 4
   all_voice_connectors:
     description:
       - V(true) drains every connector of the region that has a proxy configuration (C(ListVoiceConnectors), then
@@ -91,6 +138,7 @@ notes:
   - The playbook C(telephony.chime.proxy_drain) wraps this module with a rehearsal by default and a table per
     connector.
 extends_documentation_fragment:
+  - telephony.chime.accounts.drain
   - telephony.chime.concurrency
   - telephony.chime.pace
   - amazon.aws.common.modules
@@ -147,11 +195,14 @@ backup_file:
   sample: /srv/migration/us-east-1/drain_report.json.41532.2026-12-06@11:21:27~
 region:
   description: The region drained.
-  returned: always
+  returned: when the drain was of one region of the module's own account (no O(accounts), O(organization), O(regions), O(plan))
   type: str
   sample: us-east-1
 voice_connectors:
-  description: What was found and done on each connector (in check mode, would be done), in order.
+  description:
+    - What was found and done on each connector (in check mode, would be done), in order.
+    - Across accounts and regions, each also has C(account_id) and C(region); with O(plan), C(numbers_not_in_plan),
+      the numbers the connector holds that the plan does not list, which are kept.
   returned: always
   type: list
   elements: dict
@@ -315,10 +366,16 @@ diff:
     after:
       abcdef1ghij2klmno3pqr4: {proxy_configuration: {}, sessions_not_closed: 0, phone_numbers: []}
 files:
-  description: The report in O(dest), written by this run or left as it was (in check mode, none); empty without O(dest).
+  description:
+    - The report in O(dest), written by this run or left as it was; in check mode, the plan. Empty without O(dest).
   returned: always
   type: dict
   contains:
+    drain_plan_json:
+      description: The path of the plan the rehearsal wrote (see RV(plan)).
+      returned: in check mode with O(dest)
+      type: str
+      sample: /srv/migration/drain_plan.json
     drain_report_json:
       description:
         - The path of C(drain_report.json), with C(region), C(rehearsal), C(voice_connectors) and C(summary).
@@ -327,6 +384,54 @@ files:
       type: str
       sample: /srv/migration/us-east-1/drain_report.json
   sample: {"drain_report_json": "/srv/migration/us-east-1/drain_report.json"}
+plan:
+  description:
+    - The plan the rehearsal wrote (in check mode with O(dest)), or the plan the drain applied (with O(plan)).
+  returned: in check mode with O(dest), or with O(plan)
+  type: dict
+  contains:
+    path:
+      description: Where the plan is.
+      type: str
+      sample: /srv/migration/drain_plan.json
+    digest:
+      description: The SHA-256 of the plan's content (its canonical JSON without the digest), for O(plan_digest).
+      type: str
+      sample: sha256:5a1f0c8e3d7b2a9f4c6e8d0b1a3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d
+    made:
+      description: When the plan was made (UTC).
+      type: str
+      sample: "2026-12-06T21:00:00Z"
+  sample: {"path": "/srv/migration/drain_plan.json", "digest": "sha256:5a1f...", "made": "2026-12-06T21:00:00Z"}
+accounts:
+  description: Across accounts and regions, the accounts reached, with what the organisation says of each.
+  returned: across accounts and regions
+  type: list
+  elements: dict
+  sample: [{"account_id": "222222222222", "account": "role arn:aws:iam::222222222222:role/ChimeDrain"}]
+skipped_regions:
+  description:
+    - Across accounts and regions, each account that could not be reached (C(region) null), account and region that
+      could not be drained at all, or account and region of the plan that the options do not reach, with the reason.
+  returned: across accounts and regions
+  type: list
+  elements: dict
+  sample: [{"account_id": "222222222222", "account": "role arn:aws:iam::222222222222:role/ChimeDrain",
+            "region": null, "reason": "Could not reach role ...: AccessDenied: ..."}]
+left_alone:
+  description:
+    - With O(plan), the accounts (C(region) null), accounts and regions, and connectors that the options reach but
+      the plan does not list, none of them written to.
+  returned: across accounts and regions
+  type: list
+  elements: dict
+  sample: [{"account_id": "222222222222", "region": "us-east-1", "voice_connector_id": "newproxyconnector00001",
+            "why": "not in the plan"}]
+organization:
+  description: With O(organization), what discovery found, as M(telephony.chime.chime_proxy_inventory) returns it.
+  returned: with O(organization)
+  type: dict
+  sample: {"accounts_found": 3, "accounts_in_scope": 2, "accounts_reached": 2, "accounts_left_out": []}
 rehearsal:
   description:
     - In check mode, what the real run will send, to plan it against the account's quota.
@@ -383,38 +488,78 @@ import os
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_options
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_specs
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import (
+    new_organizations_client as organizations_client,
+)
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import new_sts_client as sts_client
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import chime_client
-from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_result
+from ansible_collections.telephony.chime.plugins.module_utils._chime.client import (
+    new_chime_client as account_chime_client,
+)
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
-from ansible_collections.telephony.chime.plugins.module_utils._chime.client import rehearsal
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
-from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import diff_of
-from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import drain_region
-from ansible_collections.telephony.chime.plugins.module_utils._chime.drain import summarize
+from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import drain_across
+from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import drain_one_region
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
+from ansible_collections.telephony.chime.plugins.module_utils._chime.organizations import scope_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import DEFAULT_PATIENCE
+from ansible_collections.telephony.chime.plugins.module_utils._chime.plan import DEFAULT_MAX_AGE
+from ansible_collections.telephony.chime.plugins.module_utils._chime.plan import MAX_AGE_LIMITS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.plan import PLAN_FILE
+from ansible_collections.telephony.chime.plugins.module_utils._chime.plan import plan_text
+from ansible_collections.telephony.chime.plugins.module_utils._chime.plan import read_plan
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import dest_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import ensure_dest
+from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_plan
 from ansible_collections.telephony.chime.plugins.module_utils._chime.reports import write_record
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import option_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import raise_for_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.validation import range_violations
 
 OPTION_MEMBERS = {"voice_connector_ids": ("DeleteVoiceConnectorProxy", "VoiceConnectorId")}
+REGION_MEMBERS = {"regions": ("CreateVoiceConnector", "AwsRegion")}
 REPORT_FILE = "drain_report.json"
+DEFAULT_MAX_REGIONS = 4
+MAX_REGIONS_LIMITS = (1, 100)
 
 
-def connector_violations(params):
-    if params["voice_connector_ids"] and params["all_voice_connectors"]:
+def connector_violations(params, across):
+    ids, every, plan = params["voice_connector_ids"], params["all_voice_connectors"], params["plan"]
+    if plan is not None:
+        if ids or every:
+            return ["plan decides the connectors: give neither voice_connector_ids nor all_voice_connectors=true"]
+        return []
+    if ids and every:
         return ["voice_connector_ids and all_voice_connectors=true are mutually exclusive"]
-    if not params["voice_connector_ids"] and not params["all_voice_connectors"]:
+    if not ids and not every:
         return ["give voice_connector_ids (at least one) or all_voice_connectors=true"]
-    if "all" in (params["voice_connector_ids"] or []):
+    if "all" in (ids or []):
         return ["for every connector with a proxy configuration, give all_voice_connectors=true, not the id 'all'"]
+    if (
+        ids
+        and across
+        and (params["organization"] or len(params["accounts"] or []) > 1 or len(params["regions"] or []) > 1)
+    ):
+        return [
+            "voice_connector_ids names connectors of one account and region; over several, give"
+            " all_voice_connectors=true, or a plan"
+        ]
     return []
+
+
+def plan_rule_violations(params, check_mode):
+    if params["organization"] is not None and not check_mode and params["plan"] is None:
+        return [
+            "a confirmed drain over an organization needs the plan its rehearsal wrote (plan and plan_digest):"
+            " rehearse it first (check mode with dest)"
+        ]
+    return range_violations("plan_max_age", params["plan_max_age"], *MAX_AGE_LIMITS)
 
 
 def report_violations(dest):
@@ -424,90 +569,115 @@ def report_violations(dest):
     return []
 
 
+def write_files(module, dest, result, document, changed_or_failed):
+    """The plan (rehearsal) or the report (confirmed drain) in dest; the result gets their paths."""
+    if module.check_mode:
+        path = os.path.join(dest, PLAN_FILE)
+        text, digest = plan_text(document)
+        written, kept = write_plan(module, path, text)
+        result["files"] = {"drain_plan_json": path}
+        result["plan"] = {"path": path, "digest": digest, "made": document["made"]}
+    else:
+        path = os.path.join(dest, REPORT_FILE)
+        result["files"] = {"drain_report_json": path}
+        # The report is the record of what a drain did: a rerun that found nothing to do leaves it as it is.
+        written, kept = write_record(module, path, json.dumps(document, indent=2) + "\n", changed_or_failed)
+        result["changed"] = result["changed"] or written
+    if kept:
+        result["backup_file"] = kept
+
+
 def main():
     argument_spec = dict(
         voice_connector_ids=dict(type="list", elements="str"),
         all_voice_connectors=dict(type="bool", default=False),
         release_numbers=dict(type="bool", default=False),
         dest=dict(type="path"),
+        regions=dict(type="list", elements="str"),
+        plan=dict(type="path"),
+        plan_digest=dict(type="str"),
+        plan_max_age=dict(type="int", default=DEFAULT_MAX_AGE),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
+        max_regions=dict(type="int", default=DEFAULT_MAX_REGIONS),
         max_requests_per_second=dict(type="float"),
         throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
+        **account_options("telephony-chime-drain"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        add_file_common_args=True,
+        mutually_exclusive=[["accounts", "organization"]],
+        required_together=[["plan", "plan_digest"]],
+    )
     params = module.params
-
     dest = params["dest"]
+    # One account (the module's own credentials) and one region, as the drain always did; or across accounts and
+    # regions (accounts, organization, regions, or a plan), each account and region with its own client.
+    # A rehearsal that writes a plan needs the account's id too.
+    across = any(params[k] is not None for k in ("accounts", "organization", "regions", "plan")) or (
+        module.check_mode and dest is not None
+    )
+
     try:
         model = ChimeModel()
         raise_for_violations(
             option_violations(model, params, OPTION_MEMBERS)
-            + connector_violations(params)
+            + option_violations(model, params, REGION_MEMBERS)
+            + connector_violations(params, across)
+            + plan_rule_violations(params, module.check_mode)
+            + account_violations(model.session.get_service_model("sts"), account_specs(params["accounts"]))
+            + scope_violations(
+                model.session.get_service_model("organizations"),
+                model.session.get_service_model("sts"),
+                params["organization"],
+            )
             + range_violations("max_concurrency", params["max_concurrency"], *MAX_CONCURRENCY_LIMITS)
+            + range_violations("max_regions", params["max_regions"], *MAX_REGIONS_LIMITS)
             + pace_violations(params)
             + (dest_violations(dest) or report_violations(dest))
         )
+        plan = None
+        if params["plan"] is not None:
+            plan = read_plan(params["plan"], params["plan_digest"], params["plan_max_age"], params["release_numbers"])
         if dest is not None:
-            # Before the first request: a drain never fails for want of a place for its record.
-            ensure_dest(module, dest)
-        client = chime_client(module, model, params["max_concurrency"])
-        drains, sent = drain_region(
-            client,
-            None if params["all_voice_connectors"] else params["voice_connector_ids"],
-            params["max_concurrency"],
-            module.check_mode,
-            params["release_numbers"],
-        )
+            # Before the first request: a drain never fails for want of a place for its record, nor a rehearsal for
+            # its plan (the one file check mode writes).
+            ensure_dest(module, dest, plan_too=True)
+        if across:
+            makers = {
+                "make_sts": sts_client,
+                "make_chime": account_chime_client,
+                "make_organizations": organizations_client,
+            }
+            drained = drain_across(module, model, params, plan, makers)
+        else:
+            drained = drain_one_region(module, model, params, chime_client)
     except AnsibleChimeError as e:
         module.fail_json_aws_error(e)
 
     notices = DeprecationNotices(model)
-    for operation in sent:
+    for operation in drained.operations:
         notices.show(operation)
-    reports = [d.report() for d in drains]
-    region = client.meta.region_name
-    failed = [r for r in reports if r["failed"]]
-    result = {
-        "changed": any(r["changed"] for r in reports),
-        "region": region,
-        "voice_connectors": reports,
-        "summary": summarize(drains),
-        "files": {},
-        **pace_result(client),
-    }
-    if module.check_mode:
-        answered = result["pace"][0]["requests"] - result["pace"][0]["throttled"]
-        planned = answered + sum(d.writes_planned for d in drains)
-        result["rehearsal"] = rehearsal(result["pace"], params["max_requests_per_second"], planned)
-    if module._diff:
-        shown = {d.voice_connector_id: diff_of(d, params["release_numbers"]) for d in drains}
-        result["diff"] = {"before": {k: v[0] for k, v in shown.items()}, "after": {k: v[1] for k, v in shown.items()}}
-    if dest is not None and not module.check_mode:
-        path = os.path.join(dest, REPORT_FILE)
-        document = {
-            "region": region,
-            "rehearsal": False,
-            "voice_connectors": reports,
-            "summary": result["summary"],
-            "pace": result["pace"],
-        }
-        result["files"] = {"drain_report_json": path}
+    result = drained.result(
+        module.check_mode, params["release_numbers"], params["max_requests_per_second"], module._diff
+    )
+    if plan is not None:
+        result["plan"] = {"path": plan.path, "digest": plan.digest, "made": plan.made}
+    if dest is not None:
         try:
-            # The report is the record of what a drain did: a rerun that found nothing to do leaves it as it is.
-            written, kept = write_record(
-                module, path, json.dumps(document, indent=2) + "\n", result["changed"] or bool(failed)
-            )
+            document = drained.document(module.check_mode, result, params["release_numbers"])
+            write_files(module, dest, result, document, drained.changed_or_failed)
         except AnsibleChimeError as e:
+            what = "rehearsal" if module.check_mode else "drain"
+            written = "plan" if module.check_mode else "report"
             module.fail_json(
-                msg=f"The drain was done as this result says, but its report was not written: {e}", **result
+                msg=f"The {what} was done as this result says, but its {written} was not written: {e}", **result
             )
-        result["changed"] = result["changed"] or written
-        if kept:
-            result["backup_file"] = kept
 
+    failed = drained.failures()
     if failed:
-        what = "; ".join(f"{r['voice_connector_id']}: {r['failed']}" for r in failed)
-        module.fail_json(msg=f"{len(failed)} of {len(reports)} voice connector(s) failed: {what}", **result)
+        module.fail_json(msg=f"{len(failed)} of {drained.count} failed: {'; '.join(failed)}", **result)
     module.exit_json(**result)
 
 

@@ -42,91 +42,6 @@ options:
       - Without it, every one of those regions (ten in botocore 1.44).
     type: list
     elements: str
-  accounts:
-    description:
-      - The accounts to audit, each reached with a role or a profile.
-      - Without it (and without O(organization)), the account of the module's own credentials.
-      - Mutually exclusive with O(organization).
-      - A role is assumed with C(sts:AssumeRole), using the module's own credentials. STS's endpoint is botocore's
-        own choice (the regional endpoint of O(region), or of the first of O(regions)), which
-        C(AWS_ENDPOINT_URL_STS) or a profile's C(services) section can change; O(endpoint_url) is Chime's only.
-      - The same account reached twice is read once, with a warning.
-    type: list
-    elements: dict
-    suboptions:
-      role_arn:
-        description:
-          - The ARN of an IAM role in the account, C(arn:aws:iam::ACCOUNT_ID:role/NAME).
-          - Mutually exclusive with O(accounts[].profile).
-        type: str
-      external_id:
-        description:
-          - The external ID the role's trust policy asks for (C(AssumeRole) C(ExternalId)).
-        type: str
-      role_session_name:
-        description:
-          - The role session name, seen in the account's CloudTrail (C(AssumeRole) C(RoleSessionName)).
-        type: str
-        default: telephony-chime-inventory
-      profile:
-        description:
-          - A profile of the AWS configuration files whose credentials reach the account (for example one profile
-            per account of AWS IAM Identity Center).
-          - Mutually exclusive with O(accounts[].role_arn).
-        type: str
-  organization:
-    description:
-      - Audit the accounts of the caller's AWS organisation, found with C(organizations:ListRoots),
-        C(organizations:ListOrganizationalUnitsForParent) and C(organizations:ListAccountsForParent) (every page, at
-        any depth, with the module's own credentials), each reached by assuming O(organization.member_role_name) in
-        it. Organizations' endpoint is botocore's own choice (C(AWS_ENDPOINT_URL_ORGANIZATIONS) or a profile's
-        C(services) section change it), as STS's is.
-      - The caller's own account, when it is in scope, is read with the module's own credentials, not through the
-        role, since AWS creates the member role (C(OrganizationAccountAccessRole)) in member accounts only.
-      - Only accounts whose state is C(ACTIVE) are in scope unless O(organization.include_suspended=true); the
-        state is the account's C(State) (AWS retired C(Status) on 2026-09-09). Every account found and left out is
-        listed in RV(organization) with the reason, so that an audit never reads as complete over an account it left.
-      - An account whose role cannot be assumed is skipped with the reason, and the task fails unless
-        O(allow_partial=true), as with O(accounts).
-      - Mutually exclusive with O(accounts).
-    type: dict
-    suboptions:
-      member_role_name:
-        description:
-          - The role to assume in each account, by name (with its path, if it has one); its ARN is built in the
-            partition of the account's own ARN, C(arn:PARTITION:iam::ACCOUNT_ID:role/NAME).
-        type: str
-        required: true
-      organizational_units:
-        description:
-          - OU or root ids (V(ou-...), V(r-...)) whose accounts, at any depth, are in scope; without it, the whole
-            organisation.
-        type: list
-        elements: str
-      skip_organizational_units:
-        description:
-          - OU ids whose accounts, at any depth, are left out.
-        type: list
-        elements: str
-      skip_accounts:
-        description:
-          - Account ids (12 digits) left out.
-        type: list
-        elements: str
-      include_suspended:
-        description:
-          - Take in accounts whose state is not C(ACTIVE) too (C(SUSPENDED), C(PENDING_CLOSURE), ...).
-        type: bool
-        default: false
-      external_id:
-        description:
-          - The external ID the member role's trust policy asks for (C(AssumeRole) C(ExternalId)).
-        type: str
-      role_session_name:
-        description:
-          - The role session name, seen in each account's CloudTrail (C(AssumeRole) C(RoleSessionName)).
-        type: str
-        default: telephony-chime-inventory
   dest:
     description:
       - A directory to write C(proxy_inventory.json), C(proxy_sessions.csv) and C(proxy_numbers.csv) into; created
@@ -188,6 +103,7 @@ notes:
     expired token.
   - Timestamps are written as the ISO 8601 strings the service sends.
 extends_documentation_fragment:
+  - telephony.chime.accounts.inventory
   - telephony.chime.concurrency
   - telephony.chime.pace
   - amazon.aws.common.modules
@@ -517,6 +433,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import AccountReacher
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_options
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_specs
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import (
@@ -562,40 +479,16 @@ OPTION_MEMBERS = {"regions": ("CreateVoiceConnector", "AwsRegion")}
 def main():
     argument_spec = dict(
         regions=dict(type="list", elements="str"),
-        accounts=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                role_arn=dict(type="str"),
-                external_id=dict(type="str"),
-                role_session_name=dict(type="str", default="telephony-chime-inventory"),
-                profile=dict(type="str"),
-            ),
-            mutually_exclusive=[["role_arn", "profile"]],
-            required_one_of=[["role_arn", "profile"]],
-            required_by={"external_id": "role_arn"},
-        ),
         dest=dict(type="path"),
         mask_phone_numbers=dict(type="bool", default=True),
         return_sessions=dict(type="bool", default=False),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
         max_regions=dict(type="int", default=DEFAULT_MAX_REGIONS),
-        organization=dict(
-            type="dict",
-            options=dict(
-                member_role_name=dict(type="str", required=True),
-                organizational_units=dict(type="list", elements="str"),
-                skip_organizational_units=dict(type="list", elements="str"),
-                skip_accounts=dict(type="list", elements="str"),
-                include_suspended=dict(type="bool", default=False),
-                external_id=dict(type="str"),
-                role_session_name=dict(type="str", default="telephony-chime-inventory"),
-            ),
-        ),
         allow_partial=dict(type="bool", default=False),
         region_endpoint_urls=dict(type="dict", default={}),
         max_requests_per_second=dict(type="float"),
         throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
+        **account_options("telephony-chime-inventory"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

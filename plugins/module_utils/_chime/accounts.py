@@ -41,7 +41,9 @@ except ImportError:
 from .client import client_config
 from .client import keep_timestamps_unparsed
 from .client import new_chime_client
+from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
+from .errors import reason_of
 from .pace import Pace
 from .validation import shape_violations
 
@@ -89,6 +91,38 @@ class Account:
     account_id: str
     session: Any
     credentials: Dict[str, Any] = field(default_factory=dict)
+
+
+def account_options(role_session_name: str) -> Dict[str, Any]:
+    """The accounts and organization options of a module that works across accounts (doc_fragments/accounts.py),
+    with the module's own default role session name."""
+    return {
+        "accounts": dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                role_arn=dict(type="str"),
+                external_id=dict(type="str"),
+                role_session_name=dict(type="str", default=role_session_name),
+                profile=dict(type="str"),
+            ),
+            mutually_exclusive=[["role_arn", "profile"]],
+            required_one_of=[["role_arn", "profile"]],
+            required_by={"external_id": "role_arn"},
+        ),
+        "organization": dict(
+            type="dict",
+            options=dict(
+                member_role_name=dict(type="str", required=True),
+                organizational_units=dict(type="list", elements="str"),
+                skip_organizational_units=dict(type="list", elements="str"),
+                skip_accounts=dict(type="list", elements="str"),
+                include_suspended=dict(type="bool", default=False),
+                external_id=dict(type="str"),
+                role_session_name=dict(type="str", default=role_session_name),
+            ),
+        ),
+    }
 
 
 def account_specs(accounts: Optional[List[Dict[str, Any]]]) -> List[AccountSpec]:
@@ -340,3 +374,43 @@ class AccountReacher:
         with self.lock:
             paces = list(self.paces.items())
         return [{"account_id": account_id, "region": region, **pace.figures()} for (account_id, region), pace in paces]
+
+
+def skipped_entry(spec: AccountSpec, account_id: Optional[str], region: Optional[str], reason: str) -> Dict[str, Any]:
+    """One item of skipped: which account (its id when known, and how it was reached), which region, and why."""
+    return {"account_id": account_id, "account": spec.label, "region": region, "reason": reason}
+
+
+@dataclass
+class Reached:
+    """The accounts reached (each once, in the order of the specs), those that could not be, and repeats."""
+
+    accounts: List[Account] = field(default_factory=list)
+    skipped: List[Dict[str, Any]] = field(default_factory=list)
+    repeated: List[str] = field(default_factory=list)
+
+
+def reach_all(reacher: AccountReacher, specs: List[AccountSpec], threads: int) -> Reached:
+    """Reach every spec, threads at once; an account reached twice is kept once (the repeat said), one that cannot
+    be reached is skipped with its reason."""
+
+    def reach(spec: AccountSpec) -> Any:
+        try:
+            return reacher.reach(spec)
+        except AnsibleChimeError as e:
+            return e
+
+    result = Reached()
+    seen: Dict[str, AccountSpec] = {}
+    for spec, reached in zip(specs, run_concurrently(reach, specs, threads)):
+        if isinstance(reached, AnsibleChimeError):
+            result.skipped.append(skipped_entry(spec, spec.known_account_id, None, reason_of(reached)))
+        elif reached.account_id in seen:
+            result.repeated.append(
+                f"{spec.label} reaches account {reached.account_id}, as {seen[reached.account_id].label} does:"
+                " the account is read once"
+            )
+        else:
+            seen[reached.account_id] = spec
+            result.accounts.append(reached)
+    return result

@@ -30,16 +30,14 @@ from typing import Tuple
 from .accounts import Account
 from .accounts import AccountReacher
 from .accounts import AccountSpec
+from .accounts import reach_all
+from .accounts import skipped_entry
+from .concurrency import MAX_OPEN_REGIONS
 from .concurrency import WorkingBound
-from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
 from .errors import reason_of
 from .inventory import RegionReport
 from .inventory import gather_region
-
-# The most accounts and regions open at once, those held back by their quota included (each holds up to
-# max_concurrency threads and its part of the reports until it is done).
-MAX_OPEN_REGIONS = 64
 
 
 @dataclass
@@ -52,11 +50,6 @@ class AuditResult:
     skipped: List[Dict[str, Any]] = field(default_factory=list)
     repeated: List[str] = field(default_factory=list)
     sessions: Optional[List[Dict[str, Any]]] = None
-
-
-def skipped_entry(spec: AccountSpec, account_id: Optional[str], region: Optional[str], reason: str) -> Dict[str, Any]:
-    """One item of skipped: which account (its id when known, and how it was reached), which region, and why."""
-    return {"account_id": account_id, "account": spec.label, "region": region, "reason": reason}
 
 
 def audit(
@@ -74,26 +67,9 @@ def audit(
     """Gather every account and region; keep_report(report) takes each region's part as soon as it is read (None:
     no files, so the reports' text is not made)."""
     result = AuditResult(sessions=[] if keep_sessions else None)
-
-    def reach(spec: AccountSpec) -> Any:
-        try:
-            return reacher.reach(spec)
-        except AnsibleChimeError as e:
-            return e
-
-    seen: Dict[str, AccountSpec] = {}
     budget = max_regions * max_concurrency
-    for spec, reached in zip(specs, run_concurrently(reach, specs, min(budget, MAX_OPEN_REGIONS))):
-        if isinstance(reached, AnsibleChimeError):
-            result.skipped.append(skipped_entry(spec, spec.known_account_id, None, reason_of(reached)))
-        elif reached.account_id in seen:
-            result.repeated.append(
-                f"{spec.label} reaches account {reached.account_id}, as {seen[reached.account_id].label} does:"
-                " the account is read once"
-            )
-        else:
-            seen[reached.account_id] = spec
-            result.accounts.append(reached)
+    reached = reach_all(reacher, specs, min(budget, MAX_OPEN_REGIONS))
+    result.accounts, result.skipped, result.repeated = reached.accounts, reached.skipped, reached.repeated
 
     def gather(unit: Tuple[Account, str], weigh: Callable[[int], None]) -> Any:
         account, region = unit

@@ -21,6 +21,9 @@ from typing import Set
 # The option's documentation (doc_fragments/concurrency.py) states the same default and limits.
 DEFAULT_MAX_CONCURRENCY = 10
 MAX_CONCURRENCY_LIMITS = (1, 100)
+# The most accounts and regions a task works on at once, those held back by their quota included (each holds up to
+# max_concurrency threads, and what it has read until it is done).
+MAX_OPEN_REGIONS = 64
 
 
 def run_concurrently(call: Callable[[Any], Any], items: Iterable[Any], max_concurrency: int) -> List[Any]:

@@ -28,11 +28,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Tuple
 
+from .concurrency import MAX_OPEN_REGIONS
+from .concurrency import WorkingBound
 from .concurrency import run_concurrently
 from .errors import AnsibleChimeError
 from .errors import reason_of
@@ -93,10 +96,17 @@ class RegionGate:
 
 @dataclass
 class ConnectorDrain:
-    """What was found and done on one connector; report() gives the module's form."""
+    """What was found and done on one connector; report() gives the module's form.
+
+    planned_numbers: with a plan, the only numbers the drain may release (None: no plan, every number it holds).
+    """
 
     voice_connector_id: str
     rehearsal: bool
+    account_id: Optional[str] = None
+    region: Optional[str] = None
+    planned_numbers: Optional[List[str]] = None
+    numbers_not_in_plan: List[str] = field(default_factory=list)
     proxy: Optional[Dict[str, Any]] = None
     proxy_known: bool = False
     stopping: bool = False  # the disabling Put was sent
@@ -160,7 +170,9 @@ class ConnectorDrain:
         else:
             configuration = "would be removed" if self.rehearsal else "removed"
         to_delete = len(self.not_closed) if self.rehearsal and self.listed else 0
+        where = {"account_id": self.account_id, "region": self.region} if self.account_id else {}
         return {
+            **where,
             "voice_connector_id": self.voice_connector_id,
             "rehearsal": self.rehearsal,
             "changed": self.changed,
@@ -176,7 +188,18 @@ class ConnectorDrain:
             "numbers_disassociated": self.disassociated,
             "numbers_released": self.released,
             "numbers_leave_account": self.leave_account,
+            **({"numbers_not_in_plan": self.numbers_not_in_plan} if self.planned_numbers is not None else {}),
             "failed": self.failed,
+        }
+
+    def plan_entry(self) -> Dict[str, Any]:
+        """What a plan says of the connector: its proxy configuration, its sessions, and the numbers to release."""
+        return {
+            "voice_connector_id": self.voice_connector_id,
+            "proxy": snake_case_keys(self.proxy or {}),
+            "sessions_not_closed": len(self.not_closed),
+            "sessions_closed": self.closed_left,
+            "numbers_to_release": self.numbers_to_release,
         }
 
 
@@ -313,9 +336,13 @@ class RegionDrain:
     def release(self, drain: ConnectorDrain) -> None:
         vc_id = drain.voice_connector_id
         numbers = list_voice_connector_phone_numbers(self.client, vc_id)
+        if drain.planned_numbers is not None:
+            numbers_in_plan = [n for n in numbers if e164(n["E164PhoneNumber"]) in drain.planned_numbers]
+        else:
+            numbers_in_plan = numbers
         elsewhere = [
             f"{n['E164PhoneNumber']} ({', '.join(other_associations(n, vc_id))})"
-            for n in numbers
+            for n in numbers_in_plan
             if other_associations(n, vc_id)
         ]
         if elsewhere:
@@ -324,6 +351,9 @@ class RegionDrain:
             )
             return
         held = sorted(e164(n["E164PhoneNumber"]) for n in numbers)
+        if drain.planned_numbers is not None:  # a plan: only its numbers; one the connector gained since is kept
+            drain.numbers_not_in_plan = [n for n in held if n not in drain.planned_numbers]
+            held = [n for n in held if n in drain.planned_numbers]
         drain.numbers_to_release = held
         if self.check_mode or not held:
             return
@@ -386,3 +416,66 @@ def drain_region(
     else:
         drains = [ConnectorDrain(vc_id, check_mode) for vc_id in dict.fromkeys(voice_connector_ids)]
     return region.drain(drains), region.client.operations
+
+
+# --- every account and region ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitDrain:
+    """One account and region of a drain: its connectors' drains, the operations sent, the connectors a plan left
+    alone, or why it could not be drained at all (failed)."""
+
+    account: Any
+    region: str
+    drains: List[ConnectorDrain] = field(default_factory=list)
+    operations: List[str] = field(default_factory=list)
+    left_alone: List[str] = field(default_factory=list)
+    failed: Optional[str] = None
+
+
+def drain_units(
+    reacher: Any,
+    units: List[Tuple[Any, str]],
+    endpoint_url_for: Callable[[str], Optional[str]],
+    voice_connector_ids: Optional[List[str]],
+    plan: Any,
+    max_concurrency: int,
+    max_regions: int,
+    check_mode: bool,
+    release_numbers: bool,
+) -> List[UnitDrain]:
+    """Drain every account and region given (account, region) at the same time within the audit's budget (audit.py):
+    each with its own client and pace, each as drain_region drains a region. With a plan, only the connectors it lists
+    (the region's other connectors are listed once, to report them left alone) and only its numbers. A unit that fails
+    never stops the others."""
+
+    def drain_unit(unit: Tuple[Any, str], weigh: Callable[[int], None]) -> UnitDrain:
+        account, region = unit
+        done = UnitDrain(account, region)
+        try:
+            client = reacher.chime_client(account, region, endpoint_url_for(region))
+            region_drain = RegionDrain(client, max_concurrency, check_mode, release_numbers)
+            if plan is not None:
+                planned = plan.connectors(account.account_id, region)
+                drains = [ConnectorDrain(p.voice_connector_id, check_mode, planned_numbers=p.numbers) for p in planned]
+                listed = [vc["VoiceConnectorId"] for vc in list_voice_connectors(region_drain.client)]
+                done.left_alone = [vc_id for vc_id in listed if vc_id not in {d.voice_connector_id for d in drains}]
+            elif voice_connector_ids is None:
+                drains = region_drain.connectors_with_proxy()
+            else:
+                drains = [ConnectorDrain(vc_id, check_mode) for vc_id in dict.fromkeys(voice_connector_ids)]
+            for drain in drains:
+                drain.account_id, drain.region = account.account_id, region
+            weigh(min(max_concurrency, len(drains)))
+            done.drains = region_drain.drain(drains)
+            done.operations = region_drain.client.operations
+        except AnsibleChimeError as e:
+            done.failed = reason_of(e)
+        return done
+
+    bound = WorkingBound(
+        max_regions * max_concurrency, max_concurrency, MAX_OPEN_REGIONS, lambda unit: reacher.holding_back(*unit)
+    )
+    reacher.on_limited = bound.notify
+    return bound.run(drain_unit, units)

@@ -28,6 +28,7 @@ from typing import Optional
 from typing import Tuple
 
 from .accounts import AccountSpec
+from .accounts import account_specs
 from .errors import AnsibleChimeError
 from .errors import call_about
 from .paging import every_page
@@ -291,3 +292,13 @@ def organization_summary(discovered: Discovered, reached: int) -> Dict[str, Any]
         "accounts_reached": reached,
         "accounts_left_out": discovered.left_out,
     }
+
+
+def specs_from_options(params: Dict[str, Any], reacher: Any) -> Tuple[List[AccountSpec], Optional[Discovered]]:
+    """The accounts a module's accounts or organization option names (organization: discovered with the caller's own
+    credentials), and what discovery found (None without organization)."""
+    if params["organization"] is None:
+        return account_specs(params["accounts"]), None
+    scope = OrganizationScope.from_option(params["organization"])
+    discovered = discover(reacher.organizations_client(), scope)
+    return organization_specs(discovered, scope, reacher.caller_account_id()), discovered

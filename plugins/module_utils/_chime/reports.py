@@ -235,6 +235,27 @@ def write_record(module: Any, path: str, text: str, rewrite: bool) -> Tuple[bool
     return staged_write(module, staging, path, lambda out: out.write(text), keep_previous=True)
 
 
+def write_plan(module: Any, path: str, text: str) -> Tuple[bool, Optional[str]]:
+    """Write a drain plan, the one file a rehearsal (check mode) writes: through a temporary file beside it, mode
+    0600, the plan it replaces kept beside it; whether it changed, and the copy kept, if one was."""
+    staged = None
+    try:
+        fd, staged = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        if _sha1(staged) == _sha1(path):
+            return False, None
+        kept = keep_copy(module, path) if os.path.exists(path) else None
+        module.atomic_move(staged, path)
+        os.chmod(path, 0o600)
+        return True, kept
+    except OSError as e:
+        raise AnsibleChimeError(message=f"Could not write {path}: {e}") from e
+    finally:
+        if staged is not None and os.path.exists(staged):
+            os.remove(staged)
+
+
 def dest_violations(dest: Optional[str]) -> List[str]:
     """dest's rule: a directory that can be written, or a path where one can be made (its nearest existing parent
     is a directory that can be written)."""
@@ -255,10 +276,10 @@ def dest_violations(dest: Optional[str]) -> List[str]:
     return []
 
 
-def ensure_dest(module: Any, dest: str) -> None:
-    """Make dest (mode 0700) when it does not exist, except in check mode. The files written into a new directory
-    are what says that the task changed something."""
-    if os.path.exists(dest) or module.check_mode:
+def ensure_dest(module: Any, dest: str, plan_too: bool = False) -> None:
+    """Make dest (mode 0700) when it does not exist, except in check mode unless a plan is to be written there
+    (plan_too). The files written into a new directory are what says that the task changed something."""
+    if os.path.exists(dest) or (module.check_mode and not plan_too):
         return
     try:
         os.makedirs(dest, mode=0o700)

@@ -8,6 +8,8 @@ requests and answers are checked against AWS's model.
 """
 
 import copy
+import datetime
+import hashlib
 import json
 import os
 import stat
@@ -26,6 +28,11 @@ from ansible_collections.telephony.chime.tests.unit.plugins.helpers import sessi
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import CREDENTIALS
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import warned_operations
 
+OWN = "123456789012"
+OTHER = "222222222222"
+# The first 9 characters of an access key tell the account: the module's own, or a role's in OTHER.
+ACCOUNT_OF_KEY = {"AKIAIOSFO": OWN, "ASIA2222E": OTHER, "ASIA1234E": OWN}
+KEY_OF_ACCOUNT = {OTHER: "ASIA2222EXAMPLE0001", OWN: "ASIA1234EXAMPLE0001"}
 BIG = "drainbig0000000000001"
 SMALL = "drainsmall00000000001"
 PLAIN = "drainplain00000000001"
@@ -60,12 +67,23 @@ def number(e164, vc_id, *others):
     }
 
 
-class Region(Stubber):
-    """One region of one account, with state; records (operation, params) in arrival order."""
+class Unit:
+    """One account and region's connectors (proxy configuration, sessions) and numbers."""
 
-    def __init__(self, client, fake):
+    def __init__(self, connectors, numbers):
+        self.connectors, self.numbers = connectors, numbers
+
+
+class Region(Stubber):
+    """One region of one account, with state (the fake's own, or a unit of its own); records (operation, params) in
+    arrival order, and each with its account and region in fake.sent_to."""
+
+    def __init__(self, client, fake, unit=None, account=None):
         super().__init__(client)
         self.fake = fake
+        self.unit = unit or fake
+        self.account = account
+        self.region = client.meta.region_name
 
     def answer(self, op, params):
         f = self.fake
@@ -79,14 +97,14 @@ class Region(Stubber):
         if (op, params.get("ProxySessionId")) in f.faults:
             return f.faults[(op, params["ProxySessionId"])]
         if op == "ListVoiceConnectors":
-            return 200, {"VoiceConnectors": [{"VoiceConnectorId": i, "Name": i} for i in f.connectors]}
+            return 200, {"VoiceConnectors": [{"VoiceConnectorId": i, "Name": i} for i in self.unit.connectors]}
         if op == "GetPhoneNumber":
-            found = f.numbers.get(params["PhoneNumberId"])
+            found = self.unit.numbers.get(params["PhoneNumberId"])
             return (200, {"PhoneNumber": found}) if found else f.not_found()
         if op == "ListPhoneNumbers":
             held = [
                 n
-                for n in f.numbers.values()
+                for n in self.unit.numbers.values()
                 if {"Name": "VoiceConnectorId", "Value": params["FilterValue"]} in n["Associations"]
             ]
             return 200, {"PhoneNumbers": copy.deepcopy(held)}
@@ -98,9 +116,9 @@ class Region(Stubber):
         if op == "DeletePhoneNumber":
             error = self.queue(params["PhoneNumberId"])
             return f.not_found() if error else (200, {})
-        if vc_id not in f.connectors:
+        if vc_id not in self.unit.connectors:
             return f.not_found()
-        vc = f.connectors[vc_id]
+        vc = self.unit.connectors[vc_id]
         if op == "GetVoiceConnector":
             return 200, {"VoiceConnector": {"VoiceConnectorId": vc_id, "Name": vc_id}}
         if op == "GetVoiceConnectorProxy":
@@ -136,14 +154,14 @@ class Region(Stubber):
                 if e164 in f.refuse:
                     errors.append({"PhoneNumberId": e164, "ErrorCode": "Conflict", "ErrorMessage": "in use"})
                     continue
-                n = f.numbers[e164]
+                n = self.unit.numbers[e164]
                 n["Associations"] = [a for a in n["Associations"] if a["Value"] != vc_id]
                 n["Status"] = "Unassigned"
             return 200, {"PhoneNumberErrors": errors}
         raise AssertionError(f"the fake region does not know {op}")
 
     def queue(self, e164):
-        found = self.fake.numbers.get(e164)
+        found = self.unit.numbers.get(e164)
         if e164 in self.fake.refuse_delete:
             # AWS's CLI examples show ids coming back percent-encoded.
             named = e164.replace("+", "%2B") if self.fake.encode_ids else e164
@@ -157,6 +175,7 @@ class Region(Stubber):
         f = self.fake
         with f.lock:
             f.sent.append((model.name, dict(params)))
+            f.sent_to.append((self.account, self.region, model.name, dict(params)))
             f.in_flight += 1
             f.max_in_flight = max(f.max_in_flight, f.in_flight)
         if f.gate and model.name == "DeleteProxySession":
@@ -174,6 +193,64 @@ class Region(Stubber):
         else:
             body = {"ResponseMetadata": {"HTTPStatusCode": status}, **body}
         context["fake_answer"] = (AWSResponse(None, status, {}, None), copy.deepcopy(body))
+
+    def _get_response_handler(self, model, params, context, **kwargs):
+        return context.pop("fake_answer")
+
+
+class DrainSts(Stubber):
+    """STS: the module's own account, and a role in OTHER (unless denied)."""
+
+    def __init__(self, client, fake):
+        super().__init__(client)
+        self.fake = fake
+
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        self.fake.sts_sent.append((model.name, dict(params)))
+        if model.name == "GetCallerIdentity":
+            body = {"Account": OWN, "Arn": f"arn:aws:iam::{OWN}:user/drain", "UserId": "AIDAEXAMPLE"}
+        elif params["RoleArn"] in self.fake.denied_roles:
+            error = {"Code": "AccessDenied", "Message": "not authorized"}
+            context["fake_answer"] = (AWSResponse(None, 403, {}, None), {"Error": error})
+            return
+        else:
+            account = params["RoleArn"].split(":")[4]
+            expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+            body = {
+                "Credentials": {
+                    "AccessKeyId": KEY_OF_ACCOUNT[account],
+                    "SecretAccessKey": "secret",
+                    "SessionToken": "token",
+                    "Expiration": expires.isoformat(),
+                },
+                "AssumedRoleUser": {"AssumedRoleId": "AROA:d", "Arn": f"arn:aws:sts::{account}:assumed-role/r/d"},
+            }
+        self._validate_operation_response(model.name, body)
+        context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
+
+    def _get_response_handler(self, model, params, context, **kwargs):
+        return context.pop("fake_answer")
+
+
+class DrainOrganization(Stubber):
+    """The caller's organisation: its own account at the root, OTHER in one unit."""
+
+    def __init__(self, client, fake):
+        super().__init__(client)
+        self.fake = fake
+
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        self.fake.sts_sent.append((model.name, dict(params)))
+        if model.name == "ListRoots":
+            body = {"Roots": [{"Id": "r-ab12", "Name": "Root"}]}
+        elif model.name == "ListOrganizationalUnitsForParent":
+            units = [{"Id": "ou-ab12-11111111", "Name": "Telephony"}] if params["ParentId"] == "r-ab12" else []
+            body = {"OrganizationalUnits": units}
+        else:
+            account = OWN if params["ParentId"] == "r-ab12" else OTHER
+            body = {"Accounts": [{"Id": account, "Name": account, "State": "ACTIVE"}]}
+        self._validate_operation_response(model.name, body)
+        context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
 
     def _get_response_handler(self, model, params, context, **kwargs):
         return context.pop("fake_answer")
@@ -197,6 +274,10 @@ class Fake:
         self.arrived = 0
         self.clients = 0
         self.pool_sizes = []
+        self.sent_to = []
+        self.units = {}  # (account, region) -> Unit, for the drains across accounts and regions
+        self.sts_sent = []
+        self.denied_roles = set()
         self.connectors = {
             BIG: {"proxy": proxy(), "sessions": [session(f"b-{n:03d}") for n in range(230)]},
             SMALL: {
@@ -220,7 +301,38 @@ class Fake:
             return client
 
         monkeypatch.setattr(chime_proxy_drain, "chime_client", chime_client)
+        real_account_client = chime_proxy_drain.account_chime_client
+
+        def account_chime_client(session, region, endpoint_url, config, **kwargs):
+            client = real_account_client(session, region, endpoint_url, config, **kwargs)
+            account = ACCOUNT_OF_KEY[client._request_signer._credentials.access_key[:9]]
+            Region(client, self, self.unit(account, region), account).activate()
+            return client
+
+        monkeypatch.setattr(chime_proxy_drain, "account_chime_client", account_chime_client)
+        real_sts = chime_proxy_drain.sts_client
+
+        def sts_client(session, region, config, **kwargs):
+            client = real_sts(session, region, config, **kwargs)
+            DrainSts(client, self).activate()
+            return client
+
+        monkeypatch.setattr(chime_proxy_drain, "sts_client", sts_client)
+        real_organizations = chime_proxy_drain.organizations_client
+
+        def organizations_client(session, region, config, **kwargs):
+            client = real_organizations(session, region, config, **kwargs)
+            DrainOrganization(client, self).activate()
+            return client
+
+        monkeypatch.setattr(chime_proxy_drain, "organizations_client", organizations_client)
         monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+
+    def unit(self, account, region):
+        """The state of an account and region: the fake's own for the module's account in us-east-1, else its own."""
+        if (account, region) == (OWN, "us-east-1"):
+            return self
+        return self.units.setdefault((account, region), Unit({}, {}))
 
     def not_found(self):
         return 404, {"Error": {"Code": "NotFoundException", "Message": "not found"}}
@@ -236,6 +348,8 @@ class Fake:
 
     def __call__(self, check_mode=False, **args):
         self.sent.clear()
+        self.sent_to.clear()
+        self.sts_sent.clear()
         warnings._global_warnings.clear()
         with patch_module_args({**CREDENTIALS, **args, "_ansible_check_mode": check_mode}):
             with pytest.raises(SystemExit):
@@ -321,7 +435,9 @@ def test_check_mode_reads_only_and_says_what_would_be_done(run, tmp_path):
     assert plain["changed"] is False
     assert result["summary"]["sessions_to_delete"] == 2 and result["summary"]["numbers_to_release"] == 2
     assert result["changed"] is True
-    assert not os.path.exists(dest) and result["files"] == {}
+    # The one file a rehearsal writes: its plan (issue 28); the account's id for it, with STS.
+    assert result["files"] == {"drain_plan_json": os.path.join(dest, "drain_plan.json")}
+    assert os.listdir(dest) == ["drain_plan.json"] and [op for op, _p in run.sts_sent] == ["GetCallerIdentity"]
 
 
 def test_a_rerun_finds_nothing_to_do_and_sends_no_write(run):
@@ -937,3 +1053,206 @@ def test_a_number_refused_under_its_percent_encoded_id_is_not_reported_released(
     small = by_id(result)[SMALL]
     assert small["numbers_released"] == ["+19135550199"]
     assert small["failed"] == f"The service refused numbers of {SMALL}: %2B19135550100 (Conflict: held)"
+
+
+# --- across accounts and regions, from a reviewed plan (issue 28) ----------------------------------------------------
+
+OTHER_ROLE = f"arn:aws:iam::{OTHER}:role/ChimeDrain"
+OWN_ROLE = f"arn:aws:iam::{OWN}:role/ChimeDrain"
+FAR = "drainfar0000000000001"
+
+
+def other_region(run):
+    """OTHER's us-east-1: a connector with 5 open sessions and a number."""
+    run.units[(OTHER, "us-east-1")] = Unit(
+        {FAR: {"proxy": proxy(), "sessions": [session(f"f-{n}") for n in range(5)]}},
+        {"+19135550170": number("+19135550170", FAR)},
+    )
+    return run.units[(OTHER, "us-east-1")]
+
+
+def rehearse(run, tmp_path, **args):
+    dest = str(tmp_path / "plan")
+    result = run(check_mode=True, all_voice_connectors=True, release_numbers=True, dest=dest, **args)
+    assert not result.get("failed"), result
+    with open(os.path.join(dest, "drain_plan.json"), encoding="utf-8") as f:
+        return result, json.load(f), os.path.join(dest, "drain_plan.json")
+
+
+def test_a_rehearsal_across_accounts_writes_the_plan_of_every_connector_and_number(run, tmp_path):
+    other_region(run)
+    result, plan, path = rehearse(run, tmp_path, accounts=[{"role_arn": OWN_ROLE}, {"role_arn": OTHER_ROLE}])
+    assert run.writes() == []
+    assert result["plan"] == {"path": path, "digest": plan["digest"], "made": plan["made"]}
+    assert plan["kind"] == "telephony.chime.drain_plan" and plan["release_numbers"] is True
+    far = plan["accounts"][OTHER]["regions"]["us-east-1"]["voice_connectors"]
+    assert far == [
+        {
+            "voice_connector_id": FAR,
+            "proxy": {
+                "default_session_expiry_minutes": 60,
+                "disabled": False,
+                "fall_back_phone_number": "+19135550111",
+                "phone_number_countries": ["US"],
+            },
+            "sessions_not_closed": 5,
+            "sessions_closed": 0,
+            "numbers_to_release": ["+19135550170"],
+        }
+    ]
+    own = plan["accounts"][OWN]["regions"]["us-east-1"]["voice_connectors"]
+    assert [c["voice_connector_id"] for c in own] == [BIG, SMALL]
+    assert plan["summary"]["voice_connectors"] == 3 and plan["summary"]["sessions_not_closed"] == 237
+    assert {(r["account_id"], r["voice_connector_id"]) for r in result["voice_connectors"]} == {
+        (OWN, BIG),
+        (OWN, SMALL),
+        (OTHER, FAR),
+    }
+    # The digest is of the plan's canonical content, the digest left out.
+    body = {k: v for k, v in plan.items() if k != "digest"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    assert plan["digest"] == "sha256:" + hashlib.sha256(canonical).hexdigest()
+    # The reads again, then for BIG a disable, 230 deletes, the removal and its number's 3 requests (disassociate,
+    # delete, read); for SMALL 1 + 2 + 1 and its 2 numbers' 4 (disassociate, one batch delete, two reads); FAR's 1 + 5
+    # + 1 + 3.
+    assert result["rehearsal"]["requests"] == len(run.sent) + (1 + 230 + 1 + 3) + (1 + 2 + 1 + 4) + (1 + 5 + 1 + 3)
+
+
+def test_the_plan_is_applied_after_the_world_changed_and_touches_only_what_it_lists(run, tmp_path):
+    far = other_region(run)
+    _result, plan, path = rehearse(run, tmp_path, accounts=[{"role_arn": OTHER_ROLE}])
+    # Between the rehearsal and the drain: a session and a number appear on the planned connector, and a new
+    # connector with a proxy configuration appears in the region.
+    far.connectors[FAR]["sessions"].append(session("f-late"))
+    far.numbers["+19135550171"] = number("+19135550171", FAR)
+    far.connectors["drainnew0000000000001"] = {"proxy": proxy(), "sessions": [session("n-1")]}
+    result = run(
+        accounts=[{"role_arn": OTHER_ROLE}],
+        plan=path,
+        plan_digest=plan["digest"],
+        release_numbers=True,
+        dest=str(tmp_path / "report"),
+    )
+    assert not result.get("failed"), result
+    (report,) = result["voice_connectors"]
+    assert report["sessions_deleted"] == 6, "the session that appeared since is deleted too"
+    assert report["numbers_released"] == ["+19135550170"]
+    assert report["numbers_not_in_plan"] == ["+19135550171"]
+    assert far.numbers["+19135550171"]["Status"] == "Assigned", "a number not in the plan is never released"
+    assert far.connectors["drainnew0000000000001"]["sessions"] == [session("n-1")], "a connector not in it, untouched"
+    assert result["left_alone"] == [
+        {
+            "account_id": OTHER,
+            "region": "us-east-1",
+            "voice_connector_id": "drainnew0000000000001",
+            "why": "not in the plan",
+        }
+    ]
+    assert not [
+        op for account, _r, op, _p in run.sent_to if op != "ListVoiceConnectors" and op in WRITES and account != OTHER
+    ]
+    with open(tmp_path / "report" / "drain_report.json", encoding="utf-8") as f:
+        written = json.load(f)
+    assert written["plan"] == {"path": path, "digest": plan["digest"], "made": plan["made"]}
+
+
+def test_accounts_and_regions_the_plan_does_not_list_are_left_alone(run, tmp_path):
+    other_region(run)
+    _result, plan, path = rehearse(run, tmp_path, accounts=[{"role_arn": OTHER_ROLE}])
+    result = run(
+        accounts=[{"role_arn": OWN_ROLE}, {"role_arn": OTHER_ROLE}],
+        regions=["us-east-1", "us-west-2"],
+        plan=path,
+        plan_digest=plan["digest"],
+        release_numbers=True,
+    )
+    assert not result.get("failed"), result
+    # An account the plan does not list is not reached at all (region None); a region it does not list, not read.
+    assert {(r["account_id"], r["region"]) for r in result["left_alone"] if "voice_connector_id" not in r} == {
+        (OWN, None),
+        (OTHER, "us-west-2"),
+    }
+    assert [p["RoleArn"] for op, p in run.sts_sent if op == "AssumeRole"] == [OTHER_ROLE]
+    assert {account for account, _region, _op, _p in run.sent_to} == {OTHER}, "no request to an account left alone"
+    assert run.connectors[SMALL]["proxy"] is not None
+
+
+def altered(path):
+    with open(path, encoding="utf-8") as f:
+        plan = json.load(f)
+    plan["accounts"][OTHER]["regions"]["us-east-1"]["voice_connectors"][0]["numbers_to_release"].append("+19135550199")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(plan, f)
+
+
+def aged(path):
+    with open(path, encoding="utf-8") as f:
+        plan = json.load(f)
+    plan["made"] = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=2)).isoformat()
+    body = {k: v for k, v in plan.items() if k != "digest"}
+    plan["digest"] = (
+        "sha256:" + hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    )
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(plan, f)
+    return plan["digest"]
+
+
+@pytest.mark.parametrize(
+    "spoil, args, words",
+    [
+        (altered, {}, "its content does not match its own digest"),
+        (lambda path: None, {"plan_digest": "sha256:" + "0" * 64}, "not the plan_digest given"),
+        (aged, {}, "hours ago"),
+        (lambda path: open(path, "w", encoding="utf-8").write("[]"), {}, "it is not a drain plan"),
+        (lambda path: open(path, "w", encoding="utf-8").write("{"), {}, "it is not JSON"),
+        (lambda path: None, {"release_numbers": False}, "it was made with release_numbers=true"),
+    ],
+)
+def test_a_plan_that_is_not_the_one_reviewed_is_refused_before_any_request(run, tmp_path, spoil, args, words):
+    other_region(run)
+    _result, plan, path = rehearse(run, tmp_path, accounts=[{"role_arn": OTHER_ROLE}])
+    digest = spoil(path) or plan["digest"]
+    options = {"accounts": [{"role_arn": OTHER_ROLE}], "plan": path, "plan_digest": digest, "release_numbers": True}
+    result = run(**{**options, **args})
+    assert result["failed"] is True
+    assert result["msg"].startswith(f"The plan {path} is refused, nothing was sent to AWS: ") and words in result["msg"]
+    assert run.sent == [] and run.sts_sent == []
+
+
+def test_a_confirmed_drain_over_an_organization_needs_a_plan(run):
+    result = run(all_voice_connectors=True, organization={"member_role_name": "ChimeDrain"})
+    assert result["failed"] is True and "needs the plan its rehearsal wrote" in result["msg"]
+    assert run.sent == [] and run.sts_sent == []
+
+
+def test_an_organization_rehearsed_then_drained_from_its_plan(run, tmp_path):
+    other_region(run)
+    _result, plan, path = rehearse(run, tmp_path, organization={"member_role_name": "ChimeDrain"})
+    assert sorted(plan["accounts"]) == [OWN, OTHER]
+    # The caller's own account with its own credentials; the member role in OTHER only.
+    assert [p["RoleArn"] for op, p in run.sts_sent if op == "AssumeRole"] == [OTHER_ROLE]
+    result = run(
+        organization={"member_role_name": "ChimeDrain"}, plan=path, plan_digest=plan["digest"], release_numbers=True
+    )
+    assert not result.get("failed"), result
+    assert result["summary"]["sessions_deleted"] == 237 and result["summary"]["account_regions"] == 2
+    assert result["organization"]["accounts_in_scope"] == 2
+
+
+def test_an_account_that_cannot_be_reached_never_stops_the_others(run, tmp_path):
+    other_region(run)
+    run.denied_roles.add(OTHER_ROLE)
+    result = run(all_voice_connectors=True, accounts=[{"role_arn": OWN_ROLE}, {"role_arn": OTHER_ROLE}])
+    assert result["failed"] is True
+    assert result["summary"]["proxy_configurations_removed"] == 2, "the own account drained"
+    assert result["skipped_regions"][0]["account_id"] == OTHER
+    assert f"{OTHER} (every region): Could not reach role {OTHER_ROLE}: AccessDenied" in result["msg"]
+
+
+def test_voice_connector_ids_name_connectors_of_one_account_and_region(run):
+    result = run(voice_connector_ids=[SMALL], regions=["us-east-1", "us-west-2"])
+    assert (
+        result["failed"] is True and "voice_connector_ids names connectors of one account and region" in result["msg"]
+    )
+    assert run.sent == []

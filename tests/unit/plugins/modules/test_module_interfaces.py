@@ -40,6 +40,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins import modules as modules_package
+from ansible_collections.telephony.chime.plugins.module_utils._chime import plan
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
@@ -238,6 +239,17 @@ class Task:
             return client
 
         monkeypatch.setattr(self.module, "chime_client", fake_client)
+        if hasattr(self.module, "account_chime_client"):  # the drain's clients of accounts and regions
+            real_account = self.module.account_chime_client
+
+            def fake_account_client(*args, **kwargs):
+                client = real_account(*args, **kwargs)
+                service = FakeService(client)
+                service.activate()
+                self.services.append(service)
+                return client
+
+            monkeypatch.setattr(self.module, "account_chime_client", fake_account_client)
         if hasattr(self.module, "sts_client"):
             real_sts = self.module.sts_client
 
@@ -291,8 +303,11 @@ def documented_options(name):
     options = {}
     for fragment in doc.get("extends_documentation_fragment", []):
         if fragment.startswith("telephony.chime."):
-            source = importlib.import_module(f"{COLLECTION}.plugins.doc_fragments.{fragment.split('.')[-1]}")
-            options.update(yaml.safe_load(source.ModuleDocFragment.DOCUMENTATION)["options"])
+            # telephony.chime.NAME (its DOCUMENTATION) or telephony.chime.NAME.PART (its PART, upper-cased).
+            name, _dot, part = fragment[len("telephony.chime.") :].partition(".")
+            source = importlib.import_module(f"{COLLECTION}.plugins.doc_fragments.{name}")
+            text = getattr(source.ModuleDocFragment, part.upper() or "DOCUMENTATION")
+            options.update(yaml.safe_load(text)["options"])
     options.update(doc["options"])
     return options
 
@@ -329,6 +344,37 @@ INVENTORY_DEST = os.path.join(tempfile.gettempdir(), f"chime-module-interfaces-{
 DRAIN_DEST = os.path.join(tempfile.gettempdir(), f"chime-module-interfaces-drain-{os.getpid()}")
 DRAIN = {"voice_connector_ids": [VOICE_CONNECTOR_ID]}
 
+
+def drain_plan():
+    """A plan of the fake account's connector, as a rehearsal writes it, and its digest."""
+    body = plan.plan_body(
+        [
+            {
+                "account_id": "123456789012",
+                "account": "the module's own credentials",
+                "region": "us-east-1",
+                "voice_connectors": [
+                    {
+                        "voice_connector_id": VOICE_CONNECTOR_ID,
+                        "proxy": {},
+                        "sessions_not_closed": 2,
+                        "sessions_closed": 0,
+                        "numbers_to_release": [],
+                    }
+                ],
+            }
+        ],
+        release_numbers=False,
+    )
+    text, digest = plan.plan_text(body)
+    path = os.path.join(tempfile.gettempdir(), f"chime-module-interfaces-plan-{os.getpid()}.json")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return {"plan": path, "plan_digest": digest}
+
+
+PLANNED = drain_plan()
+
 NEW_NUMBERS = ["19135550100", "19135550101"]  # digits only, so that they can be given as numbers
 
 TASKS = {
@@ -355,6 +401,13 @@ TASKS = {
         "release_numbers": {**DRAIN, "release_numbers": True},
         "dest": {**DRAIN, "dest": DRAIN_DEST},
         "max_concurrency": {**DRAIN, "max_concurrency": 4},
+        "regions": {**DRAIN, "regions": ["us-east-1"]},
+        "accounts": {"all_voice_connectors": True, "accounts": [{"role_arn": ROLE, "external_id": "drain-1"}]},
+        "organization": {**PLANNED, "organization": {"member_role_name": "ChimeDrain"}},
+        "plan": PLANNED,
+        "plan_digest": PLANNED,
+        "plan_max_age": {**PLANNED, "plan_max_age": 3600},
+        "max_regions": {"all_voice_connectors": True, "regions": ["us-east-1", "us-west-2"], "max_regions": 2},
     },
     "chime_proxy_inventory": {
         "regions": {"regions": ["us-east-1", "us-west-2"]},
@@ -450,6 +503,9 @@ DEFAULT_NOT_SEEN_HERE = {
     "max_regions",
     "region_endpoint_urls",
     "allow_partial",
+    # chime_proxy_drain: the oldest plan applied; this plan is new. test_chime_proxy_drain refuses an aged one
+    # (test_a_plan_that_is_not_the_one_reviewed_is_refused_before_any_request).
+    "plan_max_age",
     # How long nothing may get through before the requests still waiting fail: this service never throttles.
     # test_pace (test_nothing_through_for_the_patience_fails_...) and the module tests with a throttling Stubber
     # (test_throttle_timeout_...) show it.
