@@ -29,8 +29,11 @@ description:
     task fails at the end naming each.
   - The reviewed plan. The rehearsal (check mode) with O(dest) writes C(drain_plan.json) into it, the one file check
     mode writes; per account and region, each connector to drain, its proxy configuration, how many sessions are not
-    C(Closed), and with O(release_numbers=true) each number it would release; when it was made, and a digest of it
-    (RV(plan)). The confirmed drain given O(plan) and O(plan_digest) touches only what the plan lists. Accounts,
+    C(Closed), and with O(release_numbers=true) each number it would release; what it could not read, with why
+    (C(not_planned): an account or region not reached, a connector that failed); when it was made, and a digest of
+    it (RV(plan)). A rehearsal of one region with the module's own credentials writes a plan too, naming the account
+    (C(sts:GetCallerIdentity), asked before any other request, from STS's endpoint: O(endpoint_url) is Chime's; set
+    E(AWS_ENDPOINT_URL_STS) for another). The confirmed drain given O(plan) and O(plan_digest) touches only what the plan lists. Accounts,
     regions and connectors not in it are left alone (RV(left_alone)); a number not in it is never released (one a
     planned connector gained since is reported in C(numbers_not_in_plan) and kept); sessions on a planned connector are
     all deleted, those that appeared since too, since the connector is disabled first so that no more appear.
@@ -124,7 +127,7 @@ options:
         named as Ansible's C(backup) option names its copies (C(drain_report.json.PID.YYYY-MM-DD@HH:MM:SS~)); see
         RV(backup_file).
       - A report that cannot be written fails the task after the drain, with the whole result of what was done.
-      - Not written in check mode.
+      - In check mode, the rehearsal writes the plan C(drain_plan.json) here instead (mode C(0600)), and no report.
     type: path
 notes:
   - Needs C(chime:GetVoiceConnectorProxy), C(chime:GetVoiceConnector) (for a connector without a proxy
@@ -504,6 +507,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import drain_across
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import drain_one_region
+from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import own_account_id
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
@@ -614,10 +618,7 @@ def main():
     dest = params["dest"]
     # One account (the module's own credentials) and one region, as the drain always did; or across accounts and
     # regions (accounts, organization, regions, or a plan), each account and region with its own client.
-    # A rehearsal that writes a plan needs the account's id too.
-    across = any(params[k] is not None for k in ("accounts", "organization", "regions", "plan")) or (
-        module.check_mode and dest is not None
-    )
+    across = any(params[k] is not None for k in ("accounts", "organization", "regions", "plan"))
 
     try:
         model = ChimeModel()
@@ -652,7 +653,9 @@ def main():
             }
             drained = drain_across(module, model, params, plan, makers)
         else:
-            drained = drain_one_region(module, model, params, chime_client)
+            # A rehearsal that writes a plan names the account: asked first, so that it fails before any request.
+            account_id = own_account_id(module, model, sts_client) if module.check_mode and dest is not None else None
+            drained = drain_one_region(module, model, params, chime_client, account_id)
     except AnsibleChimeError as e:
         module.fail_json_aws_error(e)
 
@@ -675,9 +678,9 @@ def main():
                 msg=f"The {what} was done as this result says, but its {written} was not written: {e}", **result
             )
 
-    failed = drained.failures()
+    failed = drained.failure_message()
     if failed:
-        module.fail_json(msg=f"{len(failed)} of {drained.count} failed: {'; '.join(failed)}", **result)
+        module.fail_json(msg=failed, **result)
     module.exit_json(**result)
 
 

@@ -70,6 +70,20 @@ class Drained:
     def changed_or_failed(self) -> bool:
         return any(d.report()["changed"] or d.failed for d in self.drains) or bool(self.skipped)
 
+    def failure_message(self) -> Optional[str]:
+        """Why the task fails: each connector that failed, then each account or region that could not be drained
+        at all; None when nothing failed."""
+        failed = [d for d in self.drains if d.failed]
+        parts = []
+        if failed:
+            parts.append(f"{len(failed)} of {self.count} failed: " + "; ".join(self.failures()[: len(failed)]))
+        if self.skipped:
+            parts.append(
+                f"{len(self.skipped)} account(s) or region(s) could not be drained: "
+                + "; ".join(self.failures()[len(failed) :])
+            )
+        return ". ".join(parts) or None
+
     def failures(self) -> List[str]:
         """Each connector that failed, and each account or region that could not be drained at all."""
         prefix = "" if self.one_region is not None else "{account_id} {region} "
@@ -137,7 +151,20 @@ class Drained:
                 for unit in self.units
                 if unit.failed is None
             ]
-            return plan_body(units, release_numbers)
+            not_planned = [
+                {
+                    "account_id": d.account_id,
+                    "region": d.region,
+                    "voice_connector_id": d.voice_connector_id,
+                    "why": d.failed,
+                }
+                for d in self.drains
+                if d.failed
+            ] + [
+                {"account_id": s["account_id"], "account": s["account"], "region": s["region"], "why": s["reason"]}
+                for s in self.skipped
+            ]
+            return plan_body(units, release_numbers, not_planned=not_planned)
         report = {"rehearsal": False, "voice_connectors": result["voice_connectors"], "summary": result["summary"]}
         if self.one_region is not None:
             report = {"region": self.one_region, **report}
@@ -147,16 +174,32 @@ class Drained:
         return report
 
 
+@dataclass
+class OwnLabel:
+    label: str = "the module's own credentials"
+
+
+@dataclass
 class OwnAccount:
-    """The module's own account in a drain of one region without a plan to write: its id is not asked for."""
+    """The module's own account in a drain of one region: its id is asked for only for a plan to write."""
 
-    account_id = None
-    spec = None
+    account_id: Optional[str] = None
+    spec: OwnLabel = field(default_factory=OwnLabel)
 
 
-def drain_one_region(module: Any, model: Any, params: Dict[str, Any], make_client: Any = chime_client) -> Drained:
+def own_account_id(module: Any, model: Any, make_sts: Any) -> str:
+    """The account of the module's own credentials (sts:GetCallerIdentity, from STS's endpoint, not endpoint_url's:
+    AWS_ENDPOINT_URL_STS or the AWS configuration choose another)."""
+    region, _endpoint_url, connect_kwargs = get_aws_connection_info(module)
+    sts_region = region or model.session.get_config_variable("region")
+    return AccountReacher(model.session, connect_kwargs, sts_region, 1, make_sts=make_sts).caller_account_id()
+
+
+def drain_one_region(
+    module: Any, model: Any, params: Dict[str, Any], make_client: Any = chime_client, account_id: Optional[str] = None
+) -> Drained:
     """The drain of one region with the module's own credentials, as the module always drained (make_client: the
-    module's client.chime_client, which tests put a Stubber behind)."""
+    module's client.chime_client, which tests put a Stubber behind); account_id, the account's for a plan."""
     client = make_client(module, model, params["max_concurrency"])
     drains, sent = drain_region(
         client,
@@ -166,7 +209,7 @@ def drain_one_region(module: Any, model: Any, params: Dict[str, Any], make_clien
         params["release_numbers"],
     )
     region = client.meta.region_name
-    unit = UnitDrain(OwnAccount(), region, drains, sent)
+    unit = UnitDrain(OwnAccount(account_id), region, drains, sent)
     return Drained(units=[unit], one_region=region, pace=pace_result(client).get("pace", []))
 
 

@@ -79,9 +79,14 @@ class Plan:
 
 
 def plan_body(
-    units: List[Dict[str, Any]], release_numbers: bool, made: Optional[datetime.datetime] = None
+    units: List[Dict[str, Any]],
+    release_numbers: bool,
+    made: Optional[datetime.datetime] = None,
+    not_planned: Optional[List[Dict[str, Any]]] = None,
 ) -> Dict[str, Any]:
-    """The plan of a rehearsal: units are {account_id, account, region, voice_connectors: [...]} in the order drained."""
+    """The plan of a rehearsal: units are {account_id, account, region, voice_connectors: [...]} in the order drained;
+    not_planned, what the rehearsal could not read (an account or region not reached, a connector that failed), each
+    with why, so that the reviewer sees what the plan leaves out and a drain of it leaves alone."""
     accounts: Dict[str, Dict[str, Any]] = {}
     for unit in units:
         entry = accounts.setdefault(unit["account_id"], {"account": unit["account"], "regions": {}})
@@ -92,6 +97,7 @@ def plan_body(
         "made": (made or now_utc()).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "release_numbers": release_numbers,
         "accounts": accounts,
+        "not_planned": list(not_planned or []),
         "summary": {
             "accounts": len(accounts),
             "account_regions": len(units),
@@ -100,6 +106,7 @@ def plan_body(
             "numbers_to_release": sum(
                 len(c.get("numbers_to_release") or []) for u in units for c in u["voice_connectors"]
             ),
+            "not_planned": len(not_planned or []),
         },
     }
 

@@ -207,6 +207,9 @@ class DrainSts(Stubber):
 
     def _assert_expected_params(self, model, params, context, **kwargs):
         self.fake.sts_sent.append((model.name, dict(params)))
+        if model.name == "GetCallerIdentity" and self.fake.deny_identity:
+            context["fake_answer"] = (AWSResponse(None, 400, {}, None), {"Error": {"Code": "InvalidClientTokenId"}})
+            return
         if model.name == "GetCallerIdentity":
             body = {"Account": OWN, "Arn": f"arn:aws:iam::{OWN}:user/drain", "UserId": "AIDAEXAMPLE"}
         elif params["RoleArn"] in self.fake.denied_roles:
@@ -278,6 +281,7 @@ class Fake:
         self.units = {}  # (account, region) -> Unit, for the drains across accounts and regions
         self.sts_sent = []
         self.denied_roles = set()
+        self.deny_identity = False
         self.connectors = {
             BIG: {"proxy": proxy(), "sessions": [session(f"b-{n:03d}") for n in range(230)]},
             SMALL: {
@@ -435,9 +439,25 @@ def test_check_mode_reads_only_and_says_what_would_be_done(run, tmp_path):
     assert plain["changed"] is False
     assert result["summary"]["sessions_to_delete"] == 2 and result["summary"]["numbers_to_release"] == 2
     assert result["changed"] is True
-    # The one file a rehearsal writes: its plan (issue 28); the account's id for it, with STS.
+    # The one file a rehearsal writes: its plan (issue 28); the account's id for it, with STS. The result is shaped
+    # as a drain of one region's is, with or without the plan.
     assert result["files"] == {"drain_plan_json": os.path.join(dest, "drain_plan.json")}
     assert os.listdir(dest) == ["drain_plan.json"] and [op for op, _p in run.sts_sent] == ["GetCallerIdentity"]
+    assert result["region"] == "us-east-1" and "accounts" not in result and "account_id" not in small
+    with open(result["files"]["drain_plan_json"], encoding="utf-8") as f:
+        plan = json.load(f)
+    planned = plan["accounts"][OWN]["regions"]["us-east-1"]["voice_connectors"]
+    assert plan["accounts"][OWN]["account"] == "the module's own credentials"
+    assert [c["voice_connector_id"] for c in planned] == [SMALL, PLAIN]
+    assert planned[1]["proxy"] == {} and planned[1]["sessions_not_closed"] == 0  # nothing to drain, as named
+
+
+def test_a_rehearsal_whose_account_cannot_be_told_fails_before_any_chime_request(run, tmp_path):
+    run.deny_identity = True
+    result = run(check_mode=True, voice_connector_ids=[SMALL], dest=str(tmp_path / "plan"))
+    assert result["failed"] is True and run.sent == []
+    assert "Could not tell the account of the module's own credentials" in result["msg"], result["msg"]
+    assert not os.path.exists(tmp_path / "plan" / "drain_plan.json")
 
 
 def test_a_rerun_finds_nothing_to_do_and_sends_no_write(run):
@@ -1248,6 +1268,33 @@ def test_an_account_that_cannot_be_reached_never_stops_the_others(run, tmp_path)
     assert result["summary"]["proxy_configurations_removed"] == 2, "the own account drained"
     assert result["skipped_regions"][0]["account_id"] == OTHER
     assert f"{OTHER} (every region): Could not reach role {OTHER_ROLE}: AccessDenied" in result["msg"]
+    assert result["msg"].startswith("1 account(s) or region(s) could not be drained: "), result["msg"]
+
+
+def test_a_rehearsal_that_cannot_reach_an_account_plans_the_others_and_names_it(run, tmp_path):
+    other_region(run)
+    run.denied_roles.add(OTHER_ROLE)
+    dest = str(tmp_path / "plan")
+    result = run(
+        check_mode=True,
+        all_voice_connectors=True,
+        dest=dest,
+        accounts=[{"role_arn": OWN_ROLE}, {"role_arn": OTHER_ROLE}],
+    )
+    assert result["failed"] is True and run.writes() == []
+    with open(os.path.join(dest, "drain_plan.json"), encoding="utf-8") as f:
+        plan = json.load(f)
+    # The plan holds what was read, and names what it leaves out: a drain of it leaves that account alone.
+    assert list(plan["accounts"]) == [OWN]
+    assert plan["not_planned"] == [
+        {
+            "account_id": OTHER,
+            "account": f"role {OTHER_ROLE}",
+            "region": None,
+            "why": result["skipped_regions"][0]["reason"],
+        }
+    ]
+    assert plan["summary"]["not_planned"] == 1
 
 
 def test_voice_connector_ids_name_connectors_of_one_account_and_region(run):
