@@ -131,7 +131,8 @@ notes:
     O(telephony.chime.chime_proxy_inventory#module:organization) option. C(sts:GetCallerIdentity) always goes to
     botocore's own STS endpoint (C(AWS_ENDPOINT_URL_STS)), as in the modules.
   - Organizations has one endpoint per partition; O(region) tells the partition (V(us-gov-west-1) for AWS GovCloud
-    (US), V(cn-northwest-1) for China). Without it, botocore's global endpoint of the C(aws) partition.
+    (US), V(cn-northwest-1) for China). Without it (or C(AWS_REGION), or a profile's region), V(us-east-1), where
+    the C(aws) partition's endpoint is.
 extends_documentation_fragment:
   - inventory_cache
   - constructed
@@ -183,7 +184,6 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import NoReturn
-from typing import Optional
 
 try:
     import botocore.exceptions
@@ -223,6 +223,8 @@ LIST_OPTIONS = ("organizational_units", "skip_organizational_units", "skip_accou
 # scope_violations names the module's option, organization.NAME; here each is an option of its own.
 MODULE_PREFIX = "organization."
 OU_GROUP_PREFIX = "ou"
+# Without a region: where AWS Organizations (and STS) of the aws partition answer.
+DEFAULT_REGION = "us-east-1"
 NOT_A_NAME = re.compile(r"\W+")
 
 
@@ -238,23 +240,24 @@ def ou_group_names(ou_path: str) -> List[str]:
     return groups
 
 
-def option_violations(options: Dict[str, Any]) -> List[str]:
-    """What the options break before the models are asked: the lists' items must be strings (an unquoted account ID
-    in YAML is a number, and one with a leading zero would lose it), member_role_name must be given."""
+def item_violations(options: Dict[str, Any]) -> List[str]:
+    """The lists' items must be strings before the models are asked (Ansible's configuration makes each option a
+    list, a string option a string, but leaves the items as YAML read them: an unquoted account ID is a number)."""
     errors = []
     for key in LIST_OPTIONS:
-        value = options.get(key)
-        if not isinstance(value, list):
-            errors.append(f"{key} must be a list, got {value!r}")
-            continue
-        for index, item in enumerate(value):
+        for index, item in enumerate(options[key]):
             if not isinstance(item, str):
                 errors.append(f"{key}[{index}] must be a string (quote IDs in YAML), got {item!r}")
-    for key in ("member_role_name", "external_id", "role_session_name"):
-        value = options.get(key)
-        if value is not None and not isinstance(value, str):
-            errors.append(f"{key} must be a string, got {value!r}")
     return errors
+
+
+def failure(error: AnsibleChimeError) -> str:
+    """Why a request failed: the helpers' words and AWS's code and message, or the SDK's own words when no answer came
+    (no credentials, no region, the endpoint's address)."""
+    reason = reason_of(error)
+    if error.exception is not None and not getattr(error.exception, "response", None):
+        return f"{reason}: {error.exception}"
+    return reason
 
 
 class InventoryModule(AWSInventoryBase):
@@ -271,7 +274,7 @@ class InventoryModule(AWSInventoryBase):
         """The file's options, checked before anything is sent (AWSInventoryBase assumes assume_role_arn next)."""
         config = super()._read_config_data(path)
         option = self._scope_option()
-        errors = option_violations(option)
+        errors = item_violations(option)
         if not errors:
             models = botocore.session.Session()
             errors = scope_violations(
@@ -296,13 +299,15 @@ class InventoryModule(AWSInventoryBase):
     def _organizations_client(self) -> Any:
         """An AWS Organizations client made as amazon.aws's inventory plugins make theirs (credentials, profile,
         assume_role_arn, endpoint_url), botocore's retries off and the collection's pace attached, so that the retry
-        layer of organizations.discover is the only one, as in the modules."""
-        client = self.client("organizations", config=client_config(1))
+        layer of organizations.discover is the only one, as in the modules. Organizations' endpoint is in us-east-1
+        for the aws partition; a configured endpoint (AWS_ENDPOINT_URL_ORGANIZATIONS) needs a region to sign for."""
+        client = self.client("organizations", region=self.region or DEFAULT_REGION, config=client_config(1))
         return Pace("AWS Organizations").attach(client)
 
     def _caller_account_id(self) -> str:
         """The account of the inventory's credentials (sts:GetCallerIdentity), at botocore's own STS endpoint."""
-        sts = self.client("sts", endpoint=None, config=client_config(1, retries=STS_RETRIES))
+        config = client_config(1, retries=STS_RETRIES)
+        sts = self.client("sts", region=self.region or DEFAULT_REGION, endpoint=None, config=config)
         try:
             return sts.get_caller_identity()["Account"]
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
@@ -314,7 +319,7 @@ class InventoryModule(AWSInventoryBase):
         try:
             discovered = discover(self._organizations_client(), scope)
         except AnsibleChimeError as e:
-            self.fail_aws(f"Could not discover the organisation's accounts: {reason_of(e)}")
+            self.fail_aws(f"Could not discover the organisation's accounts: {failure(e)}")
         return {
             "caller_account_id": self._caller_account_id(),
             "found": discovered.found,
@@ -378,5 +383,5 @@ class InventoryModule(AWSInventoryBase):
             f"aws_organization: {discovered.found} account(s) found, {len(discovered.accounts)} in scope (hosts),"
             f" {len(discovered.left_out)} left out"
         )
-        left_out: Optional[str] = "; ".join(f"{item['account_id']} {item['reason']}" for item in discovered.left_out)
+        left_out = "; ".join(f"{item['account_id']} {item['reason']}" for item in discovered.left_out)
         return f"{message}: {left_out}" if left_out else message

@@ -18,6 +18,7 @@ from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import NoCredentialsError
 from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.inventory import aws_organization
@@ -88,6 +89,7 @@ class FakeAws:
         self.repeat_token = False
         self.refuse = {}  # operation -> error code
         self.throttle_once = set()
+        self.unanswered = {}  # operation -> the SDK's exception, raised before anything is sent
 
     def page(self, items, params, key):
         start = int(params.get("NextToken", "0"))
@@ -130,6 +132,8 @@ class FakeAws:
         class Answering(Stubber):
             def _assert_expected_params(self, model, params, context, **kwargs):
                 fake.sent.append((model.name, dict(params)))
+                if model.name in fake.unanswered:
+                    raise fake.unanswered[model.name]
                 code = fake.refuse.get(model.name)
                 if model.name in fake.throttle_once:
                     fake.throttle_once.discard(model.name)
@@ -491,6 +495,15 @@ def test_a_caller_that_sts_refuses_fails_the_inventory(aws, tmp_path):
     assert message.startswith("Could not tell the account of the inventory's credentials (sts:GetCallerIdentity)")
 
 
+def test_a_request_that_got_no_answer_fails_the_inventory_in_the_sdk_s_words(aws, tmp_path):
+    aws.unanswered["ListRoots"] = NoCredentialsError()
+    message = parse_error(write(tmp_path, {}))
+    assert message == (
+        "Could not discover the organisation's accounts: Failed to list the roots of the organisation:"
+        " Unable to locate credentials"
+    )
+
+
 def test_a_throttled_listing_is_sent_again_at_the_pace_not_failed(aws, tmp_path):
     aws.throttle_once = {"ListRoots", "ListAccountsForParent"}
     manager = inventory(write(tmp_path, {}))
@@ -536,11 +549,12 @@ def test_the_clients_organizations_at_endpoint_url_paced_sts_at_botocore_s_choic
     assert by_service["sts"].meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
 
 
-def test_without_endpoint_url_organizations_is_at_botocore_s_own_choice(aws, tmp_path, monkeypatch):
+def test_without_endpoint_url_organizations_is_at_botocore_s_own_choice_in_us_east_1(aws, tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_ORGANIZATIONS", "http://127.0.0.1:4566")
     inventory(write(tmp_path, {}))
     by_service = {c.meta.service_model.service_name: c for c in aws.clients}
     assert by_service["organizations"].meta.endpoint_url == "http://127.0.0.1:4566"
+    assert by_service["organizations"].meta.region_name == "us-east-1", "a configured endpoint needs one to sign for"
     assert by_service["sts"].meta.endpoint_url != "http://127.0.0.1:4566"
 
 
