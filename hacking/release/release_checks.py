@@ -290,6 +290,14 @@ ANSIBLE_LABELS = {
     ),
     "common_return_values": ("reference_appendices/common_return_values.html#common-return-values", "Return Values"),
 }
+# Environment variables of Ansible's own configuration that plugin pages name (the inventory plugin's cache options,
+# from the inventory_cache doc fragment); Sphinx's std:envvar targets of the configuration page.
+ANSIBLE_ENVVARS = (
+    "ANSIBLE_CACHE_PLUGIN",
+    "ANSIBLE_CACHE_PLUGIN_CONNECTION",
+    "ANSIBLE_CACHE_PLUGIN_PREFIX",
+    "ANSIBLE_CACHE_PLUGIN_TIMEOUT",
+)
 CONF_OVERRIDE = f"""
 
 # Added by hacking/release/release_checks.py: build offline. Only the Ansible documentation is linked,
@@ -308,6 +316,9 @@ def docs_offline(args: argparse.Namespace) -> int:
         return report(f"{conf} sets intersphinx_mapping", [f"{conf} has no intersphinx_mapping to replace"])
     conf.write_text(text + CONF_OVERRIDE, encoding="utf-8")
     entries = "".join(f"{label} std:label -1 {uri} {title}\n" for label, (uri, title) in sorted(ANSIBLE_LABELS.items()))
+    entries += "".join(
+        f"{name} std:envvar 1 reference_appendices/config.html#envvar-{name} -\n" for name in ANSIBLE_ENVVARS
+    )
     header = (
         "# Sphinx inventory version 2\n"
         "# Project: Ansible\n"
@@ -316,7 +327,8 @@ def docs_offline(args: argparse.Namespace) -> int:
     )
     # Sphinx reads local inventory paths relative to the source directory, rst/ under the site.
     (site / "ansible_devel.inv").write_bytes(header.encode() + zlib.compress(entries.encode()))
-    return report(f"{conf}: offline intersphinx with {len(ANSIBLE_LABELS)} Ansible labels", [])
+    count = f"{len(ANSIBLE_LABELS)} Ansible labels and {len(ANSIBLE_ENVVARS)} environment variables"
+    return report(f"{conf}: offline intersphinx with {count}", [])
 
 
 def main() -> int:
