@@ -30,9 +30,9 @@ description:
   - The reviewed plan. The rehearsal (check mode) with O(dest) writes C(drain_plan.json) into it, the one file check
     mode writes; per account and region, each connector to drain, its proxy configuration, how many sessions are not
     C(Closed), and with O(release_numbers=true) each number it would release; what it could not read, with why
-    (C(not_planned): an account or region not reached, a connector that failed); when it was made, and a digest of
+    (C(not_planned), an account or region not reached, a connector that failed); when it was made, and a digest of
     it (RV(plan)). A rehearsal of one region with the module's own credentials writes a plan too, naming the account
-    (C(sts:GetCallerIdentity), asked before any other request, from STS's endpoint: O(endpoint_url) is Chime's; set
+    (C(sts:GetCallerIdentity), asked before any other request, from STS's endpoint, since O(endpoint_url) is Chime's; set
     E(AWS_ENDPOINT_URL_STS) for another). The confirmed drain given O(plan) and O(plan_digest) touches only what the plan lists. Accounts,
     regions and connectors not in it are left alone (RV(left_alone)); a number not in it is never released (one a
     planned connector gained since is reported in C(numbers_not_in_plan) and kept); sessions on a planned connector are

@@ -164,6 +164,11 @@ def refresh_clock() -> Any:
     return botocore.credentials._local_now()  # pylint: disable=protected-access  # botocore's own default
 
 
+def _now() -> Any:
+    """refresh_clock as it is when the credentials ask (looked up then, so that tests can move it)."""
+    return refresh_clock()
+
+
 class NoCache(dict):
     """AssumeRoleCredentialFetcher's cache, kept empty: the refreshable credentials decide when to assume again."""
 
@@ -324,7 +329,7 @@ class AccountReacher:
             sts_client, source, spec.role_arn, extra_args=extra, cache=NoCache()
         )
         return botocore.credentials.DeferredRefreshableCredentials(
-            refresh_using=fetcher.fetch_credentials, method="assume-role", time_fetcher=lambda: refresh_clock()
+            refresh_using=fetcher.fetch_credentials, method="assume-role", time_fetcher=_now
         )
 
     def _role_session(self, credentials: Any) -> Any:

@@ -23,6 +23,9 @@ from .retries import SERVER_CODES
 from .retries import SERVER_STATUSES
 from .retries import is_throttle
 
+# The codes AWS answers a request signed with credentials past their expiry (a 400 or 403, whatever the service).
+EXPIRED_CODES = ("ExpiredToken", "ExpiredTokenException")
+
 
 class AnsibleChimeError(AnsibleAWSError):
     """A failure of the helpers; cause, when set, says in a few words why (see failure_cause)."""
@@ -50,6 +53,8 @@ def failure_cause(error: Optional[BaseException]) -> Optional[str]:
             return "the service still throttled after every retry"
         if code in SERVER_CODES or status in SERVER_STATUSES:
             return "the service still failed after every retry"
+        if code in EXPIRED_CODES:
+            return "the credentials expired: refresh them (a profile's SSO login, a role's session) and run again"
         if status == 401 or code == "UnauthorizedClientException":
             return "the credentials were not accepted"
         if status == 403:

@@ -251,6 +251,9 @@ NOT_RETRIED = {
         "the service refused the request as invalid",
     ),
     "unknown 4xx": (409, "ConflictException", None),
+    # Credentials past their expiry: the cause says so, not "access denied", so the user refreshes them.
+    "ExpiredTokenException 403": (403, "ExpiredTokenException", "the credentials expired"),
+    "ExpiredToken 400": (400, "ExpiredToken", "the credentials expired"),
 }
 
 
