@@ -3,19 +3,21 @@
 # Copyright: Contributors to the telephony.chime project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-# The accounts and organization options of the modules that work across accounts (module_utils/_chime/accounts.py
-# account_options, organizations.py): one text, each module's verb and default role session name.
-_ACCOUNTS = r"""
+
+class ModuleDocFragment:
+    # The accounts and organization options of the modules that work across accounts (module_utils/_chime/accounts.py
+    # account_options, organizations.py). A literal string: ansible-test's yamllint reads every assignment here.
+    DOCUMENTATION = r"""
 options:
   accounts:
     description:
-      - The accounts to {verb}, each reached with a role or a profile.
+      - The accounts to work on, each reached with a role or a profile.
       - Without it (and without O(organization)), the account of the module's own credentials.
       - Mutually exclusive with O(organization).
       - A role is assumed with C(sts:AssumeRole), using the module's own credentials. STS's endpoint is botocore's
         own choice (the regional endpoint of O(region), or of the first of O(regions)), which
         C(AWS_ENDPOINT_URL_STS) or a profile's C(services) section can change; O(endpoint_url) is Chime's only.
-      - The same account reached twice is {verb_past} once, with a warning.
+      - The same account reached twice is worked on once, with a warning.
     type: list
     elements: dict
     suboptions:
@@ -31,8 +33,10 @@ options:
       role_session_name:
         description:
           - The role session name, seen in the account's CloudTrail (C(AssumeRole) C(RoleSessionName)).
+          - Without it, the module's own, C(telephony-chime-inventory) for M(telephony.chime.chime_proxy_inventory)
+            and C(telephony-chime-drain) for M(telephony.chime.chime_proxy_drain), so that CloudTrail tells an audit
+            from a drain.
         type: str
-        default: {session}
       profile:
         description:
           - A profile of the AWS configuration files whose credentials reach the account (for example one profile
@@ -41,7 +45,7 @@ options:
         type: str
   organization:
     description:
-      - {Verb} the accounts of the caller's AWS organisation, found with C(organizations:ListRoots),
+      - Work on the accounts of the caller's AWS organisation, found with C(organizations:ListRoots),
         C(organizations:ListOrganizationalUnitsForParent) and C(organizations:ListAccountsForParent) (every page, at
         any depth, with the module's own credentials), each reached by assuming O(organization.member_role_name) in
         it. Organizations' endpoint is botocore's own choice (C(AWS_ENDPOINT_URL_ORGANIZATIONS) or a profile's
@@ -89,11 +93,6 @@ options:
       role_session_name:
         description:
           - The role session name, seen in each account's CloudTrail (C(AssumeRole) C(RoleSessionName)).
+          - Without it, the module's own, as for O(accounts[].role_session_name).
         type: str
-        default: {session}
 """
-
-
-class ModuleDocFragment:
-    INVENTORY = _ACCOUNTS.format(verb="audit", verb_past="read", Verb="Audit", session="telephony-chime-inventory")
-    DRAIN = _ACCOUNTS.format(verb="drain", verb_past="drained", Verb="Drain", session="telephony-chime-drain")

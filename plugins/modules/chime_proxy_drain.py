@@ -141,7 +141,7 @@ notes:
   - The playbook C(telephony.chime.proxy_drain) wraps this module with a rehearsal by default and a table per
     connector.
 extends_documentation_fragment:
-  - telephony.chime.accounts.drain
+  - telephony.chime.accounts
   - telephony.chime.concurrency
   - telephony.chime.pace
   - amazon.aws.common.modules
@@ -494,6 +494,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_options
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_specs
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import fill_role_session_names
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import (
     new_organizations_client as organizations_client,
 )
@@ -605,7 +606,7 @@ def main():
         max_regions=dict(type="int", default=DEFAULT_MAX_REGIONS),
         max_requests_per_second=dict(type="float"),
         throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
-        **account_options("telephony-chime-drain"),
+        **account_options(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -615,6 +616,7 @@ def main():
         required_together=[["plan", "plan_digest"]],
     )
     params = module.params
+    fill_role_session_names(params, "telephony-chime-drain")
     dest = params["dest"]
     # One account (the module's own credentials) and one region, as the drain always did; or across accounts and
     # regions (accounts, organization, regions, or a plan), each account and region with its own client.

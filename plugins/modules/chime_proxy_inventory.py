@@ -103,7 +103,7 @@ notes:
     expired token.
   - Timestamps are written as the ISO 8601 strings the service sends.
 extends_documentation_fragment:
-  - telephony.chime.accounts.inventory
+  - telephony.chime.accounts
   - telephony.chime.concurrency
   - telephony.chime.pace
   - amazon.aws.common.modules
@@ -436,6 +436,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts im
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_options
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_specs
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import account_violations
+from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import fill_role_session_names
 from ansible_collections.telephony.chime.plugins.module_utils._chime.accounts import (
     new_organizations_client as organizations_client,
 )
@@ -488,7 +489,7 @@ def main():
         region_endpoint_urls=dict(type="dict", default={}),
         max_requests_per_second=dict(type="float"),
         throttle_timeout=dict(type="float", default=DEFAULT_PATIENCE),
-        **account_options("telephony-chime-inventory"),
+        **account_options(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -497,6 +498,7 @@ def main():
         mutually_exclusive=[["accounts", "organization"]],
     )
     params = module.params
+    fill_role_session_names(params, "telephony-chime-inventory")
 
     scratch = None
     try:

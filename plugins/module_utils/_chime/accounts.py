@@ -93,9 +93,9 @@ class Account:
     credentials: Dict[str, Any] = field(default_factory=dict)
 
 
-def account_options(role_session_name: str) -> Dict[str, Any]:
-    """The accounts and organization options of a module that works across accounts (doc_fragments/accounts.py),
-    with the module's own default role session name."""
+def account_options() -> Dict[str, Any]:
+    """The accounts and organization options of a module that works across accounts (doc_fragments/accounts.py);
+    role_session_name has no default in the spec, since each module has its own (fill_role_session_names)."""
     return {
         "accounts": dict(
             type="list",
@@ -103,7 +103,7 @@ def account_options(role_session_name: str) -> Dict[str, Any]:
             options=dict(
                 role_arn=dict(type="str"),
                 external_id=dict(type="str"),
-                role_session_name=dict(type="str", default=role_session_name),
+                role_session_name=dict(type="str"),
                 profile=dict(type="str"),
             ),
             mutually_exclusive=[["role_arn", "profile"]],
@@ -119,10 +119,18 @@ def account_options(role_session_name: str) -> Dict[str, Any]:
                 skip_accounts=dict(type="list", elements="str"),
                 include_suspended=dict(type="bool", default=False),
                 external_id=dict(type="str"),
-                role_session_name=dict(type="str", default=role_session_name),
+                role_session_name=dict(type="str"),
             ),
         ),
     }
+
+
+def fill_role_session_names(params: Dict[str, Any], role_session_name: str) -> None:
+    """The module's own role session name wherever accounts[] or organization leaves it out (one doc fragment serves
+    both modules; each has its own name, so that CloudTrail tells an audit from a drain)."""
+    for item in list(params.get("accounts") or []) + ([params["organization"]] if params.get("organization") else []):
+        if item.get("role_session_name") is None:
+            item["role_session_name"] = role_session_name
 
 
 def account_specs(accounts: Optional[List[Dict[str, Any]]]) -> List[AccountSpec]:

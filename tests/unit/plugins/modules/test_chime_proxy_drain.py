@@ -1123,6 +1123,8 @@ def test_a_rehearsal_across_accounts_writes_the_plan_of_every_connector_and_numb
     own = plan["accounts"][OWN]["regions"]["us-east-1"]["voice_connectors"]
     assert [c["voice_connector_id"] for c in own] == [BIG, SMALL]
     assert plan["summary"]["voice_connectors"] == 3 and plan["summary"]["sessions_not_closed"] == 237
+    # The drain's own role session name, so that CloudTrail tells it from an audit.
+    assert {p["RoleSessionName"] for op, p in run.sts_sent if op == "AssumeRole"} == {"telephony-chime-drain"}
     assert {(r["account_id"], r["voice_connector_id"]) for r in result["voice_connectors"]} == {
         (OWN, BIG),
         (OWN, SMALL),
