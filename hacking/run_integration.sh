@@ -35,6 +35,8 @@ for target in "${targets[@]}"; do
         server_args="--enforce-iam"
     fi
     echo "== target $target${server_args:+ ($server_args)}"
+    # The inner script's $1... are its own arguments, expanded by the inner bash, not here.
+    # shellcheck disable=SC2016
     CHIME_SERVER_ARGS=$server_args hacking/with_endpoint.sh "$venv/bin/python" tools/chime_local/seeds/demo.yml bash -c '
         "$1/bin/python" hacking/integration_config.py "$CHIME_ENDPOINT_URL" "$2/tests/integration/integration_config.yml"
         cd "$2" && PATH="$1/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$3" \

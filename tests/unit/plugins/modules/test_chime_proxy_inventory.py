@@ -235,6 +235,10 @@ class FakeOrganizations(Stubber):
     def _assert_expected_params(self, model, params, context, **kwargs):
         with self.fake.lock:
             self.fake.organizations_sent.append((model.name, dict(params)))
+        if model.name in self.fake.organizations_refused:
+            error = {"Code": "AccessDeniedException", "Message": f"not authorized to perform organizations:{model.name}"}
+            context["fake_answer"] = (AWSResponse(None, 400, {}, None), {"Error": error})
+            return
         if model.name == "ListRoots":
             body = {"Roots": [{"Id": ORG_ROOT, "Name": "Root"}]}
         elif model.name == "ListOrganizationalUnitsForParent":
@@ -289,6 +293,7 @@ class Fake:
         self.arrivals = threading.Condition()
         self.spans = {}
         self.organizations_sent = []
+        self.organizations_refused = set()
         self.issued = {}
         # The time botocore's refreshable credentials read; each chime request moves it on by `tick`.
         self.now = datetime.datetime.now(datetime.timezone.utc)
@@ -951,6 +956,15 @@ def test_an_organisation_account_whose_role_cannot_be_assumed_is_skipped_and_fai
     assert result["organization"]["accounts_reached"] == 2 and result["organization"]["accounts_in_scope"] == 3
     partial = run(regions=["us-east-1"], dest=dest, organization={"member_role_name": "ChimeAudit"}, allow_partial=True)
     assert not partial.get("failed")
+
+
+def test_a_refused_discovery_fails_the_task_before_any_account_is_read(run, dest):
+    run.organizations_refused.add("ListAccountsForParent")
+    result = run(regions=["us-east-1"], dest=dest, organization={"member_role_name": "ChimeAudit"}, allow_partial=True)
+    # Even with allow_partial: a partial list of accounts would read as complete.
+    assert result["failed"] is True
+    assert "AccessDeniedException" in result["msg"] and "ListAccountsForParent" in result["msg"], result["msg"]
+    assert run.chime == [] and not os.path.exists(dest)
 
 
 def test_an_organisation_scope_of_one_unit_with_suspended_accounts_taken_in(run):
