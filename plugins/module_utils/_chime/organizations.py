@@ -138,8 +138,11 @@ def scope_violations(organizations_model: Any, sts_model: Any, option: Optional[
 
 # --- requests ------------------------------------------------------------------------------------------------------
 
-# Organizations' own answers that say more than their HTTP status.
+# Organizations' own answers that say more than their HTTP status. Organizations answers every error, a refusal too,
+# with HTTP 400 (its model gives AccessDeniedException no status, and the JSON protocol's default is 400), which
+# alone would read as an invalid request.
 CAUSES = {
+    "AccessDeniedException": "access denied: the principal lacks the IAM permission",
     "AWSOrganizationsNotInUseException": "the account of the module's credentials is not in an organisation",
     "ParentNotFoundException": "no such root or organizational unit in the organisation",
     "ChildNotFoundException": "no such organizational unit in the organisation",

@@ -140,7 +140,7 @@ class FakeAws:
                     code = "TooManyRequestsException"
                 if code is not None:
                     error = {"Code": code, "Message": "refused by the test"}
-                    status = 403 if code == "AccessDeniedException" else 400
+                    status = 400  # Organizations answers every error with HTTP 400, a refusal too (as AWS does)
                     meta = {"HTTPStatusCode": status}
                     context["fake"] = (AWSResponse(None, status, {}, None), {"Error": error, "ResponseMetadata": meta})
                     return

@@ -94,10 +94,11 @@ class FakeOrganization(Stubber):
     def _assert_expected_params(self, model, params, context, **kwargs):
         self.sent.append((model.name, dict(params)))
         if model.name in getattr(self, "denied", ()):
+            # As AWS answers it: Organizations sends every error with HTTP 400, a refusal too.
             error = {"Code": "AccessDeniedException", "Message": "not authorized"}
             context["fake"] = (
-                AWSResponse(None, 403, {}, None),
-                {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}},
+                AWSResponse(None, 400, {}, None),
+                {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}},
             )
             return
         body = self.answer(model.name, params)
