@@ -703,10 +703,12 @@ class OrgBench:
         self.add(profiled)
         plain_figures = json.loads(Path(f"{plain}.json").read_text(encoding="utf-8"))
         figures = json.loads(Path(f"{prefix}.json").read_text(encoding="utf-8"))
+        gc_seconds, gc_collections = plain_figures.get("gc_seconds", 0.0), plain_figures.get("gc_collections", [])
         self.say(
             f"  without the profiler: {plain_figures['wall']:.2f} s wall, {plain_figures['cpu']:.2f} s CPU (user + "
-            f"system, every thread); under it: {figures['wall']:.2f} s wall, {figures['cpu']:.2f} s CPU, "
-            f"{figures['threads']} threads"
+            f"system, every thread), of which {gc_seconds:.2f} s in the garbage collector ({gc_collections} "
+            f"collections of generations 0, 1, 2); under the profiler: {figures['wall']:.2f} s wall, "
+            f"{figures['cpu']:.2f} s CPU, {figures['threads']} threads"
         )
         self.profile_report(Path(f"{prefix}.main.prof"), Path(f"{prefix}.threads.prof"), plain_figures["cpu"])
         shutil.rmtree(dest, ignore_errors=True)

@@ -11,12 +11,14 @@ not its waits on the network or the GIL); the threads' profiles are merged into 
 Usage: python profile_module.py [--no-profile] ANSIBALLZ_FILE OUT_PREFIX
 Writes OUT_PREFIX.main.prof and OUT_PREFIX.threads.prof (pstats), and OUT_PREFIX.json: {"wall": s, "cpu": s,
 "threads": n} (cpu: user and system time of every thread of the process). --no-profile runs the module the same way
-without the profiler and writes only OUT_PREFIX.json. The module's own output (its JSON result) goes to stdout as
+without the profiler and writes only OUT_PREFIX.json, with the garbage collector's seconds and collections by
+generation (gc.callbacks) added. The module's own output (its JSON result) goes to stdout as
 usual.
 """
 
 import argparse
 import cProfile
+import gc
 import json
 import pstats
 import runpy
@@ -24,10 +26,12 @@ import sys
 import threading
 import time
 from typing import Any
+from typing import Dict
 from typing import List
 
 
 def main(module_file: str, prefix: str, profile: bool = True) -> int:
+    sys.argv = [module_file]  # as Ansible runs it: with one argument, AnsiballZ would take it for a debug command
     if not profile:
         return run_plain(module_file, prefix)
     profiles: List[cProfile.Profile] = []
@@ -76,7 +80,26 @@ def main(module_file: str, prefix: str, profile: bool = True) -> int:
     return code
 
 
+class GcClock:
+    """The seconds the cyclic garbage collector takes (gc.callbacks), and its collections by generation."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self.started = 0.0
+
+    def __call__(self, phase: str, info: Dict[str, Any]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self.started
+            self.collections[info["generation"]] += 1
+
+
 def run_plain(module_file: str, prefix: str) -> int:
+    """The module without the profiler: wall, CPU (every thread) and the garbage collector's time."""
+    clock = GcClock()
+    gc.callbacks.append(clock)
     started, cpu = time.perf_counter(), time.process_time()
     code = 0
     try:
@@ -84,8 +107,16 @@ def run_plain(module_file: str, prefix: str) -> int:
     except SystemExit as end:
         code = end.code if isinstance(end.code, int) else 0
     finally:
+        figures = {
+            "wall": time.perf_counter() - started,
+            "cpu": time.process_time() - cpu,
+            "threads": 0,
+            "gc_seconds": clock.seconds,
+            "gc_collections": clock.collections,
+        }
+        gc.callbacks.remove(clock)
         with open(f"{prefix}.json", "w", encoding="utf-8") as f:
-            json.dump({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "threads": 0}, f)
+            json.dump(figures, f)
     return code
 
 
