@@ -164,7 +164,10 @@ def discovery_requests(count: int, suspended: int) -> Dict[str, int]:
     for n in range(count):
         accounts[ACTIVE_UNITS[n % len(ACTIVE_UNITS)]] += 1
     accounts[SUSPENDED_UNIT] += suspended
-    pages = lambda items: max(1, math.ceil(items / PAGE))  # noqa: E731
+
+    def pages(items: int) -> int:
+        return max(1, math.ceil(items / PAGE))
+
     return {
         "ListRoots": 1,
         "ListAccountsForParent": sum(pages(n) for n in accounts.values()),
