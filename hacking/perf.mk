@@ -6,7 +6,8 @@
 #   bench-smoke  the same program at small sizes, one run each (about 65 s; 80 s with a fresh AWS CLI venv):
 #                checks counts, request numbers, ids each once, max_in_flight and the fault rehearsal, not
 #                timings; then the drain's at small sizes (about 10 s, every session deleted once), then the
-#                throttled benchmark's (about 30 s); part of `make test`
+#                throttled benchmark's (about 30 s), then the organisation's (about 25 s: 5 and 10 accounts, counts
+#                only); part of `make test`
 #   bench-throttled  the drain and the audit under the endpoint's rate limit against the boto3 scripts (issue 26,
 #                tests/perf/bench_throttled.py, below; about 14 minutes); `make bench` runs it last
 #
@@ -22,6 +23,9 @@ BENCH_DRAIN = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_drain.py --pyt
 BENCH_THROTTLED = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_throttled.py \
 	--python $(call VENV,$(PERF_PY))/bin/python --tree $(call TREE,$(PERF_PY))
 BENCH_THROTTLED_ARGS ?=
+BENCH_ORG_ACCOUNTS = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_accounts.py \
+	--python $(call VENV,$(PERF_PY))/bin/python --tree $(call TREE,$(PERF_PY))
+BENCH_ORG_ACCOUNTS_ARGS ?=
 
 .PHONY: bench bench-smoke
 
@@ -40,6 +44,7 @@ bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(BENCH) --smoke $(BENCH_ARGS)
 	$(BENCH_DRAIN) --smoke
 	$(BENCH_THROTTLED) --smoke
+	$(BENCH_ORG_ACCOUNTS) --smoke
 
 # The whole-region inventory of issue 10 (tests/perf/bench_inventory.py): 200 connectors, 10,000 sessions in one
 # chime_proxy_session_info task, 200 proxy configurations in one chime_voice_connector_info task, each against
@@ -47,7 +52,8 @@ bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 # AWS CLI script alone starts 252 processes); BENCH_INVENTORY_ARGS=--smoke checks it in about 35 s.
 # Then the organisation-wide inventory of issue 16 (tests/perf/bench_org_inventory.py): 10 regions x 20 connectors
 # x 500 sessions in one chime_proxy_inventory task against the boto3 script of tests/perf/peer_inventory_boto3.py.
-# BENCH_ORG_ARGS passes its own options (--runs N, --max-regions N). Last, the drain of issue 17 (bench-drain below).
+# BENCH_ORG_ARGS passes its own options (--runs N, --max-regions N). Then the drain of issue 17 (bench-drain below),
+# and last the organisation of issue 27 (bench-org-accounts below).
 BENCH_INVENTORY_ARGS ?=
 BENCH_ORG_ARGS ?=
 .PHONY: bench-inventory bench-org-inventory
@@ -57,6 +63,7 @@ bench-inventory: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
 		--tree $(call TREE,$(PERF_PY)) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ARGS)
 	$(BENCH_DRAIN) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_DRAIN_ARGS)
+	$(BENCH_ORG_ACCOUNTS) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ACCOUNTS_ARGS)
 
 bench-org-inventory: tree-$(PERF_PY)
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
@@ -87,3 +94,15 @@ bench-drain: tree-$(PERF_PY)
 .PHONY: bench-throttled
 bench-throttled: tree-$(PERF_PY)
 	$(BENCH_THROTTLED) $(BENCH_THROTTLED_ARGS)
+
+# The organisation of issue 27 (tests/perf/bench_org_accounts.py): 500 ACTIVE and 20 suspended accounts seeded with
+# the endpoint's generate_accounts, each with a connector of 10 sessions in 2 regions, 20 ms a request (STS and
+# Organizations too, through tests/perf/aws_counter.py). Discovery, 500 AssumeRole and the audit in one
+# chime_proxy_inventory task beside the boto3 script of tests/perf/peer_org_accounts_boto3.py, 3 runs each; the
+# script with 64 threads and with a Session per account, the task with max_regions: 10; scaling at 50, 100, 200 and
+# 500 accounts; the module process profiled (cProfile, every thread). About 15 minutes; the counts fail it, timings
+# print as MET / NOT MET. BENCH_ORG_ACCOUNTS_ARGS passes options (--smoke, about 25 s and part of `make bench-smoke`;
+# --sizes 50,500; --runs N; --threads 32,64; --no-profile; --markdown FILE).
+.PHONY: bench-org-accounts
+bench-org-accounts: tree-$(PERF_PY)
+	$(BENCH_ORG_ACCOUNTS) $(BENCH_ORG_ACCOUNTS_ARGS)
