@@ -506,6 +506,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.client impo
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import pace_violations
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import spare_the_collector
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import drain_across
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import drain_one_region
 from ansible_collections.telephony.chime.plugins.module_utils._chime.drain_task import own_account_id
@@ -616,6 +617,7 @@ def main():
         required_together=[["plan", "plan_digest"]],
     )
     params = module.params
+    spare_the_collector()
     fill_role_session_names(params, "telephony-chime-drain")
     dest = params["dest"]
     # One account (the module's own credentials) and one region, as the drain always did; or across accounts and

@@ -449,6 +449,7 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime.client impo
 from ansible_collections.telephony.chime.plugins.module_utils._chime.client import rehearsal
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import MAX_CONCURRENCY_LIMITS
+from ansible_collections.telephony.chime.plugins.module_utils._chime.concurrency import spare_the_collector
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import DeprecationNotices
@@ -498,6 +499,7 @@ def main():
         mutually_exclusive=[["accounts", "organization"]],
     )
     params = module.params
+    spare_the_collector()
     fill_role_session_names(params, "telephony-chime-inventory")
 
     scratch = None

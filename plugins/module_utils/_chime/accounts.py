@@ -18,7 +18,6 @@ credential provider gives those credentials (a session's credentials are shared 
 shares the caller's data loader and a copy of its event hooks, so that it costs about a millisecond, not ten.
 """
 
-import copy
 import re
 import threading
 from dataclasses import dataclass
@@ -187,6 +186,23 @@ class NoCache(dict):
         return None
 
 
+class RoleClients:
+    """A role's account: clients of its own botocore session, made as boto3's Session.client makes them, without
+    boto3's per-session set-up (which appends boto3's data path to the shared loader and registers its handlers
+    again, for every account)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def client(self, service_name: str, **kwargs: Any) -> Any:
+        return self.session.create_client(service_name, **kwargs)
+
+
+# What a role's session shares with the module's botocore session: everything but the credentials. Built once, these
+# cost nothing per account (the data loader would otherwise read every model again).
+SHARED_COMPONENTS = ("data_loader", "endpoint_resolver", "response_parser_factory", "exceptions_factory")
+
+
 class GivenCredentials:
     """The one credential provider of an assumed role's session (botocore's CredentialResolver asks it to load)."""
 
@@ -245,12 +261,16 @@ class AccountReacher:
         self.on_limited: Optional[Callable[[], None]] = None
         self.paces: Dict[Tuple[str, str], Pace] = {}
         self._clients: Dict[Tuple[str, str], Any] = {}
+        # Accounts and regions still to be read per account (expect_units), so that a role's session is let go
+        # after its account's last one; clients are let go after their own (release).
+        self._pending: Dict[str, int] = {}
+        self._sts_clients: Dict[Tuple[int, Tuple[Tuple[str, Any], ...]], Any] = {}
         # botocore sessions are not safe for making clients from several threads at once. Reentrant: a role's
         # credentials may refresh (and make an STS client) in a thread already making a client.
         self.lock = threading.RLock()
         self._own_session: Any = None
         self._emitter = botocore_session.get_component("event_emitter")
-        self._loader = botocore_session.get_component("data_loader")
+        self._shared = {name: botocore_session.get_component(name) for name in SHARED_COMPONENTS}
 
     def _session(self, profile: Optional[str]) -> Any:
         """The boto3 session of the module's own credentials, or a new one for a profile of the accounts option."""
@@ -330,8 +350,13 @@ class AccountReacher:
         config = client_config(1, self.user_config, retries=STS_RETRIES)
 
         def sts_client(service_name: str, **keys: Any) -> Any:
+            # One STS client for every role assumed with the same credentials (botocore's clients are safe to share
+            # between threads): a client a role, made under the lock, cost more than the AssumeRole itself.
+            key = (id(session), tuple(sorted(keys.items())))
             with self.lock:
-                return self.make_sts(session, self.sts_region, config, verify=self.verify, **keys)
+                if key not in self._sts_clients:
+                    self._sts_clients[key] = self.make_sts(session, self.sts_region, config, verify=self.verify, **keys)
+                return self._sts_clients[key]
 
         fetcher = botocore.credentials.AssumeRoleCredentialFetcher(
             sts_client, source, spec.role_arn, extra_args=extra, cache=NoCache()
@@ -343,15 +368,17 @@ class AccountReacher:
     def _role_session(self, credentials: Any) -> Any:
         """A session of its own for a role's account, whose clients sign with the role's refreshable credentials."""
         with self.lock:
+            # The module's event emitter as it is: each client copies it when it is made, and nothing registers a
+            # handler on a session's own emitter here.
             session = botocore.session.Session(
-                profile=self.profile, event_hooks=copy.copy(self._emitter), include_builtin_handlers=False
+                profile=self.profile, event_hooks=self._emitter, include_builtin_handlers=False
             )
-            session.register_component("data_loader", self._loader)
+            for name, component in self._shared.items():
+                session.register_component(name, component)
             session.register_component(
                 "credential_provider", botocore.credentials.CredentialResolver([GivenCredentials(credentials)])
             )
-            keep_timestamps_unparsed(session)
-            return boto3.session.Session(botocore_session=session)
+            return RoleClients(session)
 
     def chime_client(self, account: Account, region: str, endpoint_url: Optional[str]) -> Any:
         """The chime-sdk-voice client of the account in one region (timestamps unparsed, retries left to chime_retry),
@@ -372,6 +399,23 @@ class AccountReacher:
         if made and self.paces[key].holding_back:
             self._limited()  # a ceiling holds the requests back from the first one on
         return client
+
+    def expect_units(self, units: List[Tuple[Account, str]]) -> None:
+        """The accounts and regions about to be read: a role's session is let go after its account's last one."""
+        with self.lock:
+            for account, _region in units:
+                self._pending[account.account_id] = self._pending.get(account.account_id, 0) + 1
+
+    def release(self, account: Account, region: str) -> None:
+        """An account and region is read: its client (and, after the account's last region, a role's session with
+        its credentials) is let go, so that memory holds the accounts being read, not every account read. Its pace
+        stays, for the figures."""
+        with self.lock:
+            self._clients.pop((account.account_id, region), None)
+            left = self._pending.get(account.account_id, 1) - 1
+            self._pending[account.account_id] = left
+            if left <= 0 and isinstance(account.session, RoleClients):
+                account.session = None
 
     def _limited(self) -> None:
         if self.on_limited is not None:

@@ -88,11 +88,14 @@ def audit(
             )
         except AnsibleChimeError as e:
             return e
+        finally:
+            reacher.release(account, region)
         if keep_report is not None:
             keep_report(report)
         return report.summary, report.sessions
 
     units = [(account, region) for account in result.accounts for region in regions]
+    reacher.expect_units(units)
     bound = WorkingBound(budget, max_concurrency, MAX_OPEN_REGIONS, lambda unit: reacher.holding_back(*unit))
     reacher.on_limited = bound.notify
     outcomes = bound.run(gather, units)

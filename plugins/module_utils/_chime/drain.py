@@ -469,11 +469,14 @@ def drain_units(
                 drain.account_id, drain.region = account.account_id, region
             weigh(min(max_concurrency, len(drains)))
             done.drains = region_drain.drain(drains)
-            done.operations = region_drain.client.operations
+            done.operations = list(region_drain.client.operations)
         except AnsibleChimeError as e:
             done.failed = reason_of(e)
+        finally:
+            reacher.release(account, region)
         return done
 
+    reacher.expect_units(units)
     bound = WorkingBound(
         max_regions * max_concurrency, max_concurrency, MAX_OPEN_REGIONS, lambda unit: reacher.holding_back(*unit)
     )

@@ -236,7 +236,10 @@ class FakeOrganizations(Stubber):
         with self.fake.lock:
             self.fake.organizations_sent.append((model.name, dict(params)))
         if model.name in self.fake.organizations_refused:
-            error = {"Code": "AccessDeniedException", "Message": f"not authorized to perform organizations:{model.name}"}
+            error = {
+                "Code": "AccessDeniedException",
+                "Message": f"not authorized to perform organizations:{model.name}",
+            }
             context["fake_answer"] = (AWSResponse(None, 400, {}, None), {"Error": error})
             return
         if model.name == "ListRoots":
