@@ -38,7 +38,9 @@ export PATH := $(call VENV,$(PY))/bin:$(PATH)
 help:
 	@echo "make demo   run the main job against the local endpoint with the built-in demo data"
 	@echo "make test   run every test (unit, sanity and integration on ansible-core 2.19, 2.20 and 2.21, lint, ...)"
-	@echo "make drain-demo RATE_LIMIT=5   the drain against an endpoint that throttles beyond 5 requests a second"
+	@echo "make drain-demo   the drain across the demo organisation: rehearsal, plan, the plan applied"
+	@echo "make drain-demo RATE_LIMIT=5   the same against an endpoint that throttles beyond 5 requests a second"
+	@echo "make inventory    the audit of the demo organisation, its accounts found with AWS Organizations"
 	@echo "make setup  only build the virtual environments and the ansible_collections trees"
 
 # Before anything is built: every Python of PYTHONS is there, or one line says which is missing and what to do.
@@ -179,7 +181,8 @@ test: check-pythons
 	$(MAKE) --no-print-directory release-checks bench-smoke mutation-record
 
 include hacking/release.mk
-# Benchmarks (hacking/perf.mk): bench, bench-smoke, bench-inventory, bench-org-inventory, bench-drain, bench-throttled.
+# Benchmarks (hacking/perf.mk): bench, bench-smoke, bench-inventory, bench-org-inventory, bench-org-accounts,
+# bench-drain, bench-drain-org, bench-throttled.
 include hacking/perf.mk
 include hacking/drain.mk
 include hacking/inventory.mk
