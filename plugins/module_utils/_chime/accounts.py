@@ -198,9 +198,11 @@ class RoleClients:
         return self.session.create_client(service_name, **kwargs)
 
 
-# What a role's session shares with the module's botocore session: everything but the credentials. Built once, these
-# cost nothing per account (the data loader would otherwise read every model again).
-SHARED_COMPONENTS = ("data_loader", "endpoint_resolver", "response_parser_factory", "exceptions_factory")
+# What a role's session shares with the module's botocore session, through botocore's public components. Built once,
+# these cost nothing per account (the data loader would otherwise read every model, endpoints.json included, again).
+# The endpoint resolver and the exceptions factory are botocore's internal components (create_client reads them from
+# there, and fetching them publicly is deprecated): each session builds its own, from the shared loader's cache.
+SHARED_COMPONENTS = ("data_loader", "response_parser_factory")
 
 
 class GivenCredentials:

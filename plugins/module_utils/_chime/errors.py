@@ -64,7 +64,7 @@ def failure_cause(error: Optional[BaseException]) -> Optional[str]:
     if isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)):
         return "the endpoint could not be reached after every retry (check endpoint_url and region)"
     if isinstance(error, NoProgressError):
-        return str(error)
+        return "the service throttled every request for longer than throttle_timeout"
     return None
 
 

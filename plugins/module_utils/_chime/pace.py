@@ -101,9 +101,17 @@ CLOCK = Clock()
 
 
 class NoProgressError(BotoCoreError):
-    """Nothing got through in an account and region for the pace's patience: the requests waiting there fail."""
+    """Nothing got through in an account and region for the pace's patience: the requests waiting there fail.
+
+    Its response carries the throttled answer's code, as a ClientError's does, so that a failed task's result names
+    the service's code (error.code) whatever layer raised it.
+    """
 
     fmt = "{message}"
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message=message)
+        self.response = {"Error": {"Code": code, "Message": message}}
 
 
 class Ticket:
@@ -216,7 +224,8 @@ class Pace:
                 f"{operation} in {self.where}: nothing got through there for {now - self._progress:.0f} seconds, every"
                 f" answer was '{self._stuck_on}' (throttled), so the requests still waiting there failed"
                 f" (throttle_timeout: {self.patience:g} seconds)"
-            )
+            ),
+            code=self._stuck_on or "",
         )
 
     def send(self, operation: str) -> Ticket:

@@ -405,6 +405,9 @@ def test_working_bound_raises_what_a_call_did_not_return():
         bound.run(call, range(5))
 
 
-def test_the_failure_cause_is_the_pace_message():
-    failure = pace.NoProgressError(message="GetProxySession in region x: nothing got through")
-    assert errors.failure_cause(failure) == "GetProxySession in region x: nothing got through"
+def test_the_failure_names_its_cause_and_carries_the_throttled_code():
+    failure = pace.NoProgressError(message="GetProxySession in region x: nothing got through", code="SomethingNew")
+    assert errors.failure_cause(failure) == "the service throttled every request for longer than throttle_timeout"
+    assert failure.response == {
+        "Error": {"Code": "SomethingNew", "Message": "GetProxySession in region x: nothing got through"}
+    }

@@ -293,8 +293,8 @@ def test_persistent_throttling_fails_after_the_throttle_timeout(model, sleeps, p
         with pytest.raises(errors.AnsibleChimeError) as failure:
             proxy_sessions.get_proxy_session(client, VOICE_CONNECTOR_ID, EXAMPLE_ID)
         stubber.assert_no_pending_responses()
-    assert "nothing got through there for 1 seconds" in failure.value.message
     assert isinstance(failure.value.exception, pace.NoProgressError)
+    assert "nothing got through there for 1 seconds" in str(failure.value.exception)
 
 
 @pytest.mark.parametrize("code, status", [("ForbiddenException", 403), ("BadRequestException", 400)])

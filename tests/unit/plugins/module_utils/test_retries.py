@@ -188,10 +188,15 @@ def test_persistent_throttling_fails_after_the_throttle_timeout(model, sleeps, p
         answer, answer.split()[0]
     )
     assert failure.value.message == (
-        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID} (GetProxySession in region"
-        f" us-east-1: nothing got through there for 1 seconds, every answer was '{code}' (throttled), so the requests"
-        " still waiting there failed (throttle_timeout: 1 seconds))"
+        f"Failed to get proxy session {EXAMPLE_ID} of voice connector {VOICE_CONNECTOR_ID} (the service throttled every"
+        " request for longer than throttle_timeout)"
     )
+    assert str(failure.value.exception) == (
+        f"GetProxySession in region us-east-1: nothing got through there for 1 seconds, every answer was '{code}'"
+        " (throttled), so the requests still waiting there failed (throttle_timeout: 1 seconds)"
+    )
+    # The throttled answer's code, where a failed task's result shows it (error.code), as for a ClientError.
+    assert failure.value.exception.response["Error"]["Code"] == code
 
 
 def test_a_client_without_a_pace_backs_off_as_the_sdks_do(model, sleeps):

@@ -430,6 +430,8 @@ def test_a_delete_throttled_until_the_throttle_timeout_fails_without_the_end_of_
     result = run(voice_connector_id=VOICE_CONNECTOR_ID, proxy_session_id=EXAMPLE_ID, state="absent", throttle_timeout=1)
     assert result["failed"] is True
     assert "DeleteProxySession in region us-east-1: nothing got through there for 1 seconds" in result["msg"]
+    assert "(the service throttled every request for longer than throttle_timeout)" in result["msg"]
+    assert result["error"]["code"] == "ThrottledClientException"
     assert "2026-04-07" not in result["msg"]
     assert result["changed"] is False
     assert result["pace"] == [{"region": "us-east-1", "requests": 4, "throttled": 4, "rate": 1.25}]
