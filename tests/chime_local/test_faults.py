@@ -15,6 +15,7 @@ from chime_helpers import EXAMPLE_SESSION
 from chime_helpers import MODEL
 from chime_helpers import Control
 from chime_helpers import signed_request
+from chime_local import demo
 from chime_local.faults import FaultConfig
 from chime_local.faults import FaultConfigError
 from chime_local.faults import FaultInjector
@@ -257,6 +258,39 @@ def test_max_in_flight_proves_a_pool_bound(control: Control, make_client: Any) -
     stats = control.ok("GET", "stats")
     assert stats["operations"]["GetProxySession"]["total"] == pool * 4
     assert 2 <= stats["max_in_flight"] <= pool
+
+
+def test_max_in_flight_per_account_and_region(control: Control, make_client: Any) -> None:
+    """Three requests at once in one region and two in another: the most in flight of each, and of all five."""
+    control.ok("PUT", "faults", {"latency_ms": 300})
+    clients = [make_client() for _n in range(3)] + [make_client(region_name="us-west-2") for _n in range(2)]
+    barrier = threading.Barrier(len(clients))
+
+    def work(client: Any) -> str:
+        barrier.wait()
+        return _get(client)
+
+    assert _run_in_threads(work, clients) == ["ok"] * 5
+    stats = control.ok("GET", "stats")
+    assert stats["max_in_flight"] == 5
+    assert stats["max_in_flight_by_account_region"] == {
+        f"{demo.OWN_ACCOUNT}/us-east-1": 3,
+        f"{demo.OWN_ACCOUNT}/us-west-2": 2,
+    }
+    assert control.ok("DELETE", "stats")["max_in_flight_by_account_region"] == {}
+
+
+def test_max_in_flight_per_account_and_region_proves_each_pool_bound(control: Control, make_client: Any) -> None:
+    """A pool of 2 per region, 4 requests a thread: each region's most in flight is its pool, whatever the total."""
+    control.ok("PUT", "faults", {"latency_ms": 30})
+    clients = [make_client(region_name=region) for region in ("us-east-1", "us-west-2", "eu-west-1") for _n in range(2)]
+    outcomes = _run_in_threads(lambda client: [_get(client) for _attempt in range(4)], clients)
+    assert outcomes == ["ok"] * 24
+    stats = control.ok("GET", "stats")
+    by_region = stats["max_in_flight_by_account_region"]
+    assert set(by_region) == {f"{demo.OWN_ACCOUNT}/{r}" for r in ("us-east-1", "us-west-2", "eu-west-1")}
+    assert all(1 <= n <= 2 for n in by_region.values()), by_region
+    assert max(by_region.values()) <= stats["max_in_flight"] <= 6
 
 
 def test_bad_fault_config_over_http(control: Control) -> None:

@@ -172,3 +172,31 @@ def test_a_failing_account_lookup_leaves_the_request_unlimited(capsys: pytest.Ca
     assert [r.status for r in recorders] == ["200 OK"] * 3
     assert stats.snapshot()["account_regions"] == {} and stats.snapshot()["crashes"] == 0
     assert "no such account" in capsys.readouterr().err
+
+
+def test_max_in_flight_per_account_and_region_and_across_a_reset() -> None:
+    east, west = ("123456789012", "us-east-1"), ("123456789012", "us-west-2")
+    stats = Stats()
+    stats.begin(east)
+    stats.begin(east)
+    stats.begin(west)
+    stats.begin()  # no caller: counted in all only
+    assert stats.snapshot()["max_in_flight_by_account_region"] == {
+        "123456789012/us-east-1": 2,
+        "123456789012/us-west-2": 1,
+    }
+    stats.end("GetProxySession", "ok", caller=east)
+    stats.end("GetProxySession", "ok", caller=west)
+    stats.reset()
+    # One request of east is still in progress: it is the new maximum until more come.
+    assert stats.snapshot()["max_in_flight_by_account_region"] == {"123456789012/us-east-1": 1}
+    assert stats.snapshot()["max_in_flight"] == 2
+    stats.begin(east)
+    stats.end("GetProxySession", "ok", caller=east)
+    stats.end("GetProxySession", "ok", caller=east)
+    stats.end("GetProxySession", "ok")
+    snapshot = stats.snapshot()
+    assert snapshot["max_in_flight_by_account_region"] == {"123456789012/us-east-1": 2}
+    assert snapshot["in_flight"] == 0
+    stats.reset()
+    assert stats.snapshot()["max_in_flight_by_account_region"] == {} and stats.snapshot()["max_in_flight"] == 0

@@ -110,6 +110,8 @@ class Run:
     err: str
     first_request: Optional[float] = None
     spawned: float = 0.0
+    cpu_user: float = 0.0  # CPU seconds of the process and the descendants it waited for
+    cpu_sys: float = 0.0
 
 
 class Spawner:
@@ -146,6 +148,7 @@ class Spawner:
                 err.read_text(encoding="utf-8", errors="replace"),
             )
             result.spawned = reply["spawned"]
+            result.cpu_user, result.cpu_sys = reply.get("utime", 0.0), reply.get("stime", 0.0)
             return result
 
     def stop(self) -> None:

@@ -8,7 +8,8 @@ parent's peak. bench.py grows (it reads results and serves the start-up recorder
 command to this process, started before it grew, which only ever imports the standard library.
 
 Protocol: one JSON request a line on stdin ({"cmd", "env", "cwd", "timeout", "out", "err"}), one JSON reply a
-line on stdout ({"wall", "rss_kb", "rc", "spawned"}); "spawned" is time.monotonic() just before the spawn.
+line on stdout ({"wall", "rss_kb", "rc", "spawned", "utime", "stime"}); "spawned" is time.monotonic() just before the
+spawn; "utime" and "stime" the user and system CPU seconds of the process and of the descendants it waited for (wait4).
 """
 
 import json
@@ -35,7 +36,14 @@ def spawn(request: dict) -> dict:
         finally:
             timer.cancel()
         wall = time.perf_counter() - start
-    return {"wall": wall, "rss_kb": usage.ru_maxrss, "rc": os.waitstatus_to_exitcode(status), "spawned": spawned}
+    return {
+        "wall": wall,
+        "rss_kb": usage.ru_maxrss,
+        "rc": os.waitstatus_to_exitcode(status),
+        "spawned": spawned,
+        "utime": usage.ru_utime,
+        "stime": usage.ru_stime,
+    }
 
 
 def main() -> int:

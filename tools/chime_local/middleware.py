@@ -115,8 +115,8 @@ def call_app(app: WSGIApp, environ: dict[str, Any]) -> Answer:
 
 
 class Stats:
-    """Request counts per operation and outcome, per account and region, crashes, the maximum concurrency seen, and
-    the requests of any service refused for an expired key.
+    """Request counts per operation and outcome, per account and region, crashes, the maximum concurrency seen (in
+    all, and per account and region), and the requests of any service refused for an expired key.
 
     ``connections`` is a callable giving the number of TCP connections the server has
     accepted so far (the server provides it); the snapshot shows those since the reset.
@@ -125,6 +125,8 @@ class Stats:
     def __init__(self, connections: Callable[[], int] | None = None) -> None:
         self._lock = threading.Lock()
         self._in_flight = 0
+        # Per account and region, like _in_flight not reset: a request in progress across a reset ends after it.
+        self._in_flight_by_caller: Counter[str] = Counter()
         self._connections = connections or (lambda: 0)
         self._reset_locked()
 
@@ -138,16 +140,21 @@ class Stats:
         self._by_caller: dict[str, Counter[str]] = {}
         self._expired: Counter[str] = Counter()
         self._max_in_flight = self._in_flight
+        self._max_by_caller = {key: n for key, n in self._in_flight_by_caller.items() if n}
         self._connections_at_reset = self._connections()
 
     def reset(self) -> None:
         with self._lock:
             self._reset_locked()
 
-    def begin(self) -> None:
+    def begin(self, caller: Caller | None = None) -> None:
         with self._lock:
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
+            if caller is not None:
+                key = f"{caller[0]}/{caller[1]}"
+                self._in_flight_by_caller[key] += 1
+                self._max_by_caller[key] = max(self._max_by_caller.get(key, 0), self._in_flight_by_caller[key])
 
     def end(
         self,
@@ -167,7 +174,11 @@ class Stats:
             if crashed:
                 self._crashes[operation] += 1
             if caller is not None:
-                counts = self._by_caller.setdefault(f"{caller[0]}/{caller[1]}", Counter(total=0, throttled=0))
+                key = f"{caller[0]}/{caller[1]}"
+                self._in_flight_by_caller[key] -= 1
+                if self._in_flight_by_caller[key] <= 0:
+                    del self._in_flight_by_caller[key]
+                counts = self._by_caller.setdefault(key, Counter(total=0, throttled=0))
                 counts["total"] += 1
                 if injected == RATE_LIMITED:
                     counts["throttled"] += 1
@@ -199,6 +210,7 @@ class Stats:
                 "crashes": sum(self._crashes.values()),
                 "crashes_by_operation": dict(self._crashes),
                 "account_regions": {name: dict(counts) for name, counts in sorted(self._by_caller.items())},
+                "max_in_flight_by_account_region": dict(sorted(self._max_by_caller.items())),
                 "expired_tokens": sum(self._expired.values()),
                 "expired_tokens_by_service": dict(sorted(self._expired.items())),
             }
@@ -226,7 +238,7 @@ class FaultsAndStats:
         operation = backend_api.operation_for(method, path)
         next_token = parse_qs(query).get(NEXT_TOKEN_PARAMETER, [None])[0]
         caller = self._caller(environ)
-        self.stats.begin()
+        self.stats.begin(caller)
         outcome, crashed, injected = CRASH, False, None
         try:
             decision = self.injector.decide(operation, has_next_token=next_token is not None, caller=caller)
