@@ -7,7 +7,7 @@
 #                checks counts, request numbers, ids each once, max_in_flight and the fault rehearsal, not
 #                timings; then the drain's at small sizes (about 10 s, every session deleted once), then the
 #                throttled benchmark's (about 30 s), then the organisation's (about 25 s: 5 and 10 accounts, counts
-#                only); part of `make test`
+#                only), then the organisation's drain (2 x 2 x 2 x 20, counts only); part of `make test`
 #   bench-throttled  the drain and the audit under the endpoint's rate limit against the boto3 scripts (issue 26,
 #                tests/perf/bench_throttled.py, below; about 14 minutes); `make bench` runs it last
 #
@@ -26,6 +26,9 @@ BENCH_THROTTLED_ARGS ?=
 BENCH_ORG_ACCOUNTS = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_accounts.py \
 	--python $(call VENV,$(PERF_PY))/bin/python --tree $(call TREE,$(PERF_PY))
 BENCH_ORG_ACCOUNTS_ARGS ?=
+BENCH_DRAIN_ORG = $(call VENV,$(PERF_PY))/bin/python tests/perf/bench_drain_org.py \
+	--python $(call VENV,$(PERF_PY))/bin/python --tree $(call TREE,$(PERF_PY))
+BENCH_DRAIN_ORG_ARGS ?=
 
 .PHONY: bench bench-smoke
 
@@ -45,6 +48,7 @@ bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 	$(BENCH_DRAIN) --smoke
 	$(BENCH_THROTTLED) --smoke
 	$(BENCH_ORG_ACCOUNTS) --smoke
+	$(BENCH_DRAIN_ORG) --smoke
 
 # The whole-region inventory of issue 10 (tests/perf/bench_inventory.py): 200 connectors, 10,000 sessions in one
 # chime_proxy_session_info task, 200 proxy configurations in one chime_voice_connector_info task, each against
@@ -53,7 +57,8 @@ bench-smoke: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 # Then the organisation-wide inventory of issue 16 (tests/perf/bench_org_inventory.py): 10 regions x 20 connectors
 # x 500 sessions in one chime_proxy_inventory task against the boto3 script of tests/perf/peer_inventory_boto3.py.
 # BENCH_ORG_ARGS passes its own options (--runs N, --max-regions N). Then the drain of issue 17 (bench-drain below),
-# and last the organisation of issue 27 (bench-org-accounts below).
+# the organisation of issue 27 (bench-org-accounts below), and last the organisation's drain of issue 28
+# (bench-drain-org below).
 BENCH_INVENTORY_ARGS ?=
 BENCH_ORG_ARGS ?=
 .PHONY: bench-inventory bench-org-inventory
@@ -64,6 +69,7 @@ bench-inventory: tree-$(PERF_PY) $(AWSCLI_VENV)/.done
 		--tree $(call TREE,$(PERF_PY)) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ARGS)
 	$(BENCH_DRAIN) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_DRAIN_ARGS)
 	$(BENCH_ORG_ACCOUNTS) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_ORG_ACCOUNTS_ARGS)
+	$(BENCH_DRAIN_ORG) $(filter --smoke,$(BENCH_INVENTORY_ARGS)) $(BENCH_DRAIN_ORG_ARGS)
 
 bench-org-inventory: tree-$(PERF_PY)
 	$(call VENV,$(PERF_PY))/bin/python tests/perf/bench_org_inventory.py --python $(call VENV,$(PERF_PY))/bin/python \
@@ -106,3 +112,15 @@ bench-throttled: tree-$(PERF_PY)
 .PHONY: bench-org-accounts
 bench-org-accounts: tree-$(PERF_PY)
 	$(BENCH_ORG_ACCOUNTS) $(BENCH_ORG_ACCOUNTS_ARGS)
+
+# The organisation's drain from a plan (issue 28, tests/perf/bench_drain_org.py): 20 accounts x 3 regions x 5
+# connectors x 100 sessions (30,000) at 20 ms a request, reached by AssumeRole through the endpoint's STS. The
+# playbook's rehearsal writes the plan and its confirmed run applies it, beside today's loop (the playbook once per
+# account and region, 60 runs) and the boto3 script of tests/perf/peer_drain_org_boto3.py; then the same drain and
+# script throttled at 5 requests a second per account and region. Requests operation by operation, nothing left on
+# the endpoint, at most max_concurrency in flight per account and region and the result's pace figures fail it;
+# timings print as MET / NOT MET. BENCH_DRAIN_ORG_ARGS passes options (--smoke, part of `make bench-smoke`;
+# --only unthrottled|throttled; --loop-runs N to time the first N runs of the loop; --runs N; --wait-load L).
+.PHONY: bench-drain-org
+bench-drain-org: tree-$(PERF_PY)
+	$(BENCH_DRAIN_ORG) $(BENCH_DRAIN_ORG_ARGS)
