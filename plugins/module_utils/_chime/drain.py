@@ -467,7 +467,9 @@ def drain_units(
                 drains = [ConnectorDrain(vc_id, check_mode) for vc_id in dict.fromkeys(voice_connector_ids)]
             for drain in drains:
                 drain.account_id, drain.region = account.account_id, region
-            weigh(min(max_concurrency, len(drains)))
+            # A rehearsal reads at most one request a connector at a time; a drain's deletes, of every connector,
+            # share the region's max_concurrency, which one connector of many sessions fills.
+            weigh(min(max_concurrency, len(drains)) if check_mode or not drains else max_concurrency)
             done.drains = region_drain.drain(drains)
             done.operations = list(region_drain.client.operations)
         except AnsibleChimeError as e:

@@ -1305,3 +1305,25 @@ def test_voice_connector_ids_name_connectors_of_one_account_and_region(run):
         result["failed"] is True and "voice_connector_ids names connectors of one account and region" in result["msg"]
     )
     assert run.sent == []
+
+
+def test_requests_in_flight_across_accounts_and_regions_stay_within_the_budget(run):
+    """max_regions x max_concurrency (2 x 3) in flight in all, though each region has a single connector: its deletes
+    fill the region's max_concurrency, so a region draining counts for all of it, not for its one connector."""
+    regions = ["us-east-1", "us-west-2", "eu-central-1", "eu-west-2"]
+    for region in regions:
+        vc_id = f"far{region.replace('-', '')}".ljust(22, "0")
+        run.units[(OTHER, region)] = Unit(
+            {vc_id: {"proxy": proxy(), "sessions": [session(f"{region}-{n}") for n in range(20)]}}, {}
+        )
+    run.gate = 6
+    result = run(
+        accounts=[{"role_arn": OTHER_ROLE}],
+        regions=regions,
+        all_voice_connectors=True,
+        max_regions=2,
+        max_concurrency=3,
+    )
+    assert not result.get("failed"), result
+    assert result["summary"]["sessions_deleted"] == 4 * 20
+    assert run.max_in_flight == 6
