@@ -108,6 +108,11 @@ class WorkingBound:
         return results
 
 
+# Allocations between two collections of the youngest generation (Python's default is 700): each client botocore makes
+# allocates tens of thousands of objects, most of which live as long as the client.
+YOUNG_THRESHOLD = 50_000
+
+
 def spare_the_collector() -> None:
     """Leave what is loaded so far (Ansible, botocore, the service models) out of the garbage collector's walks.
 
@@ -117,3 +122,5 @@ def spare_the_collector() -> None:
     process that ends with the task.
     """
     gc.freeze()
+    first, *older = gc.get_threshold()
+    gc.set_threshold(max(first, YOUNG_THRESHOLD), *older)

@@ -21,5 +21,7 @@ def pace_clock(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def collector_unfrozen():
+    threshold = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*threshold)

@@ -7,12 +7,14 @@ client behind botocore's Stubber where it is about requests: that every request 
 waits at its one pace, and that AWS's throttled answers drive it.
 """
 
+import gc
 import threading
 
 import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.module_utils._chime import accounts
+from ansible_collections.telephony.chime.plugins.module_utils._chime import concurrency
 from ansible_collections.telephony.chime.plugins.module_utils._chime import errors
 from ansible_collections.telephony.chime.plugins.module_utils._chime import pace
 from ansible_collections.telephony.chime.plugins.module_utils._chime import proxy_sessions
@@ -411,3 +413,12 @@ def test_the_failure_names_its_cause_and_carries_the_throttled_code():
     assert failure.response == {
         "Error": {"Code": "SomethingNew", "Message": "GetProxySession in region x: nothing got through"}
     }
+
+
+def test_the_collector_is_spared_what_is_loaded_and_runs_less_often():
+    """What is loaded is frozen out of the collector's walks, and the youngest generation is collected every 50,000
+    allocations rather than Python's 700; the older generations keep their thresholds (conftest restores all)."""
+    before = gc.get_threshold()
+    concurrency.spare_the_collector()
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == (concurrency.YOUNG_THRESHOLD, *before[1:])
