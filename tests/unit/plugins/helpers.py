@@ -10,6 +10,7 @@ import copy
 import threading
 import time
 
+import botocore.session
 from botocore.exceptions import StubAssertionError
 from botocore.stub import Stubber
 
@@ -134,3 +135,18 @@ class FakeClock:
     def advance(self, seconds):
         with self._lock:
             self.time += seconds
+
+
+def _organizations_account_members():
+    return botocore.session.get_session().get_service_model("organizations").shape_for("Account").members
+
+
+# Whether the installed botocore's Organizations model gives an account's State (AccountState); the floor's (1.34)
+# gives only Status, and the Stubber refuses an answer the model does not allow.
+ACCOUNT_HAS_STATE = "State" in _organizations_account_members()
+
+
+def account_state(state):
+    """An account's state as the installed botocore's Organizations answers it: State, or Status where the model has
+    no State yet (the modules read either)."""
+    return {"State": state} if ACCOUNT_HAS_STATE else {"Status": state}

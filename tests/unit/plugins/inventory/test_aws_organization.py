@@ -23,6 +23,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.inventory import aws_organization
 from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import pace_of
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import account_state
 
 PLUGIN = "telephony.chime.aws_organization"
 ROOT = "r-ab12"
@@ -60,7 +61,7 @@ def account(account_id, name, state="ACTIVE", partition="aws"):
         "Name": name,
         "Email": f"{name.lower().replace(' ', '-')}@example.com",
         "Arn": f"arn:{partition}:organizations::{MANAGEMENT}:account/o-exampleorg/{account_id}",
-        "State": state,
+        **account_state(state),
     }
 
 

@@ -15,6 +15,8 @@ from ansible_collections.telephony.chime.plugins.module_utils._chime import orga
 from ansible_collections.telephony.chime.plugins.module_utils._chime.errors import AnsibleChimeError
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.module_utils._chime.pace import Pace
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import ACCOUNT_HAS_STATE
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import account_state
 
 ROOT = "r-ab12"
 TELEPHONY = "ou-ab12-11111111"
@@ -32,7 +34,7 @@ def account(account_id, name, state="ACTIVE", partition="aws", status=None):
         "Arn": f"arn:{partition}:organizations::{MANAGEMENT}:account/o-exampleorg/{account_id}",
     }
     if state is not None:
-        item["State"] = state
+        item.update(account_state(state))
     if status is not None:
         item["Status"] = status
     return item
@@ -187,7 +189,11 @@ def test_suspended_accounts_are_in_scope_when_asked(org):
     [
         (account("666666666666", "Old answer", state=None, status="ACTIVE"), True),
         (account("666666666666", "Old answer", state=None, status="SUSPENDED"), False),
-        (account("666666666666", "Both", state="SUSPENDED", status="ACTIVE"), False),
+        pytest.param(
+            account("666666666666", "Both", state="SUSPENDED", status="ACTIVE"),
+            False,
+            marks=pytest.mark.skipif(not ACCOUNT_HAS_STATE, reason="this botocore's model has no State to answer"),
+        ),
         (account("666666666666", "Closed", state="CLOSED"), False),
         (account("666666666666", "Pending", state="PENDING_CLOSURE"), False),
         (account("666666666666", "Nothing said", state=None), False),

@@ -24,6 +24,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_drain
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import account_state
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import CREDENTIALS
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import warned_operations
@@ -251,7 +252,7 @@ class DrainOrganization(Stubber):
             body = {"OrganizationalUnits": units}
         else:
             account = OWN if params["ParentId"] == "r-ab12" else OTHER
-            body = {"Accounts": [{"Id": account, "Name": account, "State": "ACTIVE"}]}
+            body = {"Accounts": [{"Id": account, "Name": account, **account_state("ACTIVE")}]}
         self._validate_operation_response(model.name, body)
         context["fake_answer"] = (AWSResponse(None, 200, {}, None), body)
 

@@ -27,6 +27,7 @@ from botocore.stub import Stubber
 from ansible_collections.telephony.chime.plugins.module_utils._chime import accounts
 from ansible_collections.telephony.chime.plugins.module_utils._chime.model import ChimeModel
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_inventory
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import account_state
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import CREDENTIALS
 
@@ -260,7 +261,7 @@ class FakeOrganizations(Stubber):
                         "Id": i,
                         "Name": n,
                         "Email": f"{n.lower()}@example.com",
-                        "State": state,
+                        **account_state(state),
                         "Arn": f"arn:aws:organizations::{OWN}:account/o-1/{i}",
                     }
                     for i, n, state in accounts

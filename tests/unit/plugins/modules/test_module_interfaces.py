@@ -43,6 +43,7 @@ from ansible_collections.telephony.chime.plugins import modules as modules_packa
 from ansible_collections.telephony.chime.plugins.module_utils._chime import plan
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import EXAMPLE_ID
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import VOICE_CONNECTOR_ID
+from ansible_collections.telephony.chime.tests.unit.plugins.helpers import account_state
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
 from ansible_collections.telephony.chime.tests.unit.plugins.module_run import CREDENTIALS
 
@@ -213,7 +214,12 @@ class FakeOrganizations(FakeService):
         else:
             body = {
                 "Accounts": [
-                    {"Id": i, "Name": n, "State": st, "Arn": f"arn:aws:organizations::123456789012:account/o-1/{i}"}
+                    {
+                        "Id": i,
+                        "Name": n,
+                        **account_state(st),
+                        "Arn": f"arn:aws:organizations::123456789012:account/o-1/{i}",
+                    }
                     for i, n, st in ORG_ACCOUNTS.get(params["ParentId"], [])
                 ]
             }
