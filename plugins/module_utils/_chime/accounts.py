@@ -323,8 +323,6 @@ class AccountReacher:
                 credentials = self.own_credentials if spec.profile is None else {}
                 identity = self._sts(session, credentials).get_caller_identity()
                 return Account(spec, identity["Account"], session, credentials)
-            if spec.account_id is not None:  # the caller's own account, in the organisation's scope
-                return Account(spec, spec.account_id, session, self.own_credentials)
             credentials = self._assumed(session, spec)
             credentials.get_frozen_credentials()  # the first AssumeRole: a role that cannot be assumed fails here
             return Account(spec, spec.known_account_id, self._role_session(credentials), {})

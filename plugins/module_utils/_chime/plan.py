@@ -18,7 +18,6 @@ all deleted, those that appeared since too: the connector is disabled first, so 
 import datetime
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -170,9 +169,3 @@ def read_plan(path: str, expected_digest: Optional[str], max_age: int, release_n
     except (KeyError, TypeError, AttributeError) as e:
         raise _refuse(path, f"its accounts are not laid out as a plan's ({e!r})") from e
     return plan
-
-
-def plan_violations(path: Optional[str]) -> List[str]:
-    if path is not None and not os.path.isfile(path):
-        return [f"plan must be a plan file (drain_plan.json) that exists, got {path!r}"]
-    return []

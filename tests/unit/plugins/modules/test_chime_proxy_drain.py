@@ -23,6 +23,8 @@ from ansible.module_utils.testing import patch_module_args
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
+from ansible_collections.telephony.chime.plugins.module_utils._chime import plan as plan_module
+from ansible_collections.telephony.chime.plugins.module_utils._chime import reports as reports_module
 from ansible_collections.telephony.chime.plugins.modules import chime_proxy_drain
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import account_state
 from ansible_collections.telephony.chime.tests.unit.plugins.helpers import session
@@ -1328,3 +1330,99 @@ def test_requests_in_flight_across_accounts_and_regions_stay_within_the_budget(r
     assert not result.get("failed"), result
     assert result["summary"]["sessions_deleted"] == 4 * 20
     assert run.max_in_flight == 6
+
+
+def test_an_account_and_region_whose_listing_fails_is_skipped_with_why_and_fails_the_task(run):
+    other_region(run)
+    run.faults[("ListVoiceConnectors", None)] = (403, {"Error": {"Code": "ForbiddenException", "Message": "no"}})
+    result = run(accounts=[{"role_arn": OTHER_ROLE}], all_voice_connectors=True)
+    assert result["failed"] is True
+    [skipped] = result["skipped_regions"]
+    assert (skipped["account_id"], skipped["region"]) == (OTHER, "us-east-1")
+    assert skipped["reason"].startswith("Failed to list voice connectors in region us-east-1 (access denied")
+    assert run.count("DeleteProxySession") == 0
+
+
+def test_an_account_the_plan_lists_and_the_accounts_given_do_not_reach_is_named(run, tmp_path):
+    other_region(run)
+    _result, plan, path = rehearse(run, tmp_path, accounts=[{"role_arn": OTHER_ROLE}])
+    result = run(accounts=[{"role_arn": OWN_ROLE}], plan=path, plan_digest=plan["digest"], release_numbers=True)
+    assert result["failed"] is True
+    assert {(s["account_id"], s["region"], s["reason"]) for s in result["skipped_regions"]} == {
+        (OTHER, "us-east-1", "the plan lists it, and the accounts or organization given do not reach it")
+    }
+    assert run.sent_to == [], "no Chime request: the one account given is not in the plan"
+
+
+def test_diff_across_accounts_names_each_connector_by_account_and_region(run):
+    other_region(run)
+    result = run(check_mode=True, _ansible_diff=True, accounts=[{"role_arn": OTHER_ROLE}], all_voice_connectors=True)
+    assert not result.get("failed"), result
+    assert list(result["diff"]["before"]) == [f"{OTHER}/us-east-1/{FAR}"]
+
+
+def test_a_rehearsal_that_finds_the_same_plan_leaves_the_file_as_it_is(run, tmp_path, monkeypatch):
+    made = datetime.datetime(2026, 12, 7, 1, 0, tzinfo=datetime.timezone.utc)
+    monkeypatch.setattr(plan_module, "now_utc", lambda: made)
+    other_region(run)
+    first, _plan, path = rehearse(run, tmp_path, accounts=[{"role_arn": OTHER_ROLE}])
+    written = os.stat(path).st_mtime_ns
+    second, _plan, _path = rehearse(run, tmp_path, accounts=[{"role_arn": OTHER_ROLE}])
+    assert second["plan"]["digest"] == first["plan"]["digest"]
+    assert "backup_file" not in second and os.stat(path).st_mtime_ns == written
+    assert [p for p in os.listdir(os.path.dirname(path)) if p != "drain_plan.json"] == [], "no copy, no staged file"
+
+
+def test_a_plan_that_cannot_be_written_fails_the_rehearsal_and_leaves_no_staged_file(run, tmp_path, monkeypatch):
+    def unreadable(path):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(reports_module, "_sha1", unreadable)
+    result = run(check_mode=True, all_voice_connectors=True, dest=str(tmp_path))
+    assert result["failed"] is True
+    assert f"Could not write {tmp_path / 'drain_plan.json'}: [Errno 5] Input/output error" in result["msg"]
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_plan_decides_the_connectors_alone(run, tmp_path):
+    _result, plan, path = rehearse(run, tmp_path)
+    run.sent.clear()
+    result = run(plan=path, plan_digest=plan["digest"], voice_connector_ids=[SMALL], release_numbers=True)
+    assert result["failed"] is True
+    assert (
+        "plan decides the connectors: give neither voice_connector_ids nor all_voice_connectors=true" in result["msg"]
+    )
+    assert run.sent == []
+
+
+def test_without_a_region_anywhere_the_drain_says_so_before_any_request(run, monkeypatch, tmp_path):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    result = run(region=None, voice_connector_ids=[SMALL])
+    assert result["failed"] is True
+    assert result["msg"].startswith("A region is required and none was found in the region option")
+    across = run(region=None, accounts=[{"role_arn": OTHER_ROLE}], all_voice_connectors=True)
+    assert across["failed"] is True
+    assert across["msg"].startswith("A region is required and none was found in the regions or region option")
+    assert run.sent == [] and run.sts_sent == []
+
+
+def test_roles_are_assumed_with_credentials_from_the_environment(run, monkeypatch):
+    other_region(run)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    result = run(access_key=None, secret_key=None, accounts=[{"role_arn": OTHER_ROLE}], all_voice_connectors=True)
+    assert not result.get("failed"), result
+    assert [p["RoleArn"] for op, p in run.sts_sent if op == "AssumeRole"] == [OTHER_ROLE]
+    assert run.count("DeleteProxySession") == 5
+
+
+def test_a_plan_that_is_not_a_file_is_refused_before_any_request(run, tmp_path):
+    result = run(plan=str(tmp_path / "missing.json"), plan_digest="sha256:" + "0" * 64)
+    assert result["failed"] is True
+    assert result["msg"] == (
+        f"The plan {tmp_path / 'missing.json'} is refused, nothing was sent to AWS: it cannot be read (No such file"
+        " or directory)"
+    )
+    assert run.sent == [] and run.sts_sent == []
