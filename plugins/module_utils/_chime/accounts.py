@@ -321,6 +321,8 @@ class AccountReacher:
                 session = self._session(spec.profile)
             if spec.role_arn is None:
                 credentials = self.own_credentials if spec.profile is None else {}
+                if spec.account_id is not None:  # the caller's own account: the organisation gave its id
+                    return Account(spec, spec.account_id, session, credentials)
                 identity = self._sts(session, credentials).get_caller_identity()
                 return Account(spec, identity["Account"], session, credentials)
             credentials = self._assumed(session, spec)

@@ -1263,6 +1263,7 @@ def test_an_organization_rehearsed_then_drained_from_its_plan(run, tmp_path):
     assert not result.get("failed"), result
     assert result["summary"]["sessions_deleted"] == 237 and result["summary"]["account_regions"] == 2
     assert result["organization"]["accounts_in_scope"] == 2
+    assert [op for op, _p in run.sts_sent].count("GetCallerIdentity") == 1, "the caller's account asked once"
 
 
 def test_an_account_that_cannot_be_reached_never_stops_the_others(run, tmp_path):

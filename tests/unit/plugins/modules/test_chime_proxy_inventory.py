@@ -919,6 +919,8 @@ def test_the_organisation_is_discovered_and_each_account_in_scope_audited(run, d
         f"arn:aws:iam::{THIRD}:role/ChimeAudit",
     ]
     assert sorted(a for a, _r, _t, _u in run.chime_credentials) == [OWN, SECOND, THIRD]
+    # The caller's account is asked once (to tell it in the organisation); the organisation gives every other id.
+    assert [op for op, _p in run.sts_sent].count("GetCallerIdentity") == 1
     assert [(a["account_id"], a["ou_path"], a["state"]) for a in result["accounts"]] == [
         (OWN, "Root", "ACTIVE"),
         (SECOND, "Root/Telephony", "ACTIVE"),
