@@ -266,7 +266,9 @@ class AccountReacher:
         # Accounts and regions still to be read per account (expect_units), so that a role's session is let go
         # after its account's last one; clients are let go after their own (release).
         self._pending: Dict[str, int] = {}
-        self._sts_clients: Dict[Tuple[int, Tuple[Tuple[str, Any], ...]], Any] = {}
+        # STS clients by the session they are made from and the credentials they sign with. The session itself, not
+        # its id(): an id is reused once its object is let go, and the key keeps the session alive.
+        self._sts_clients: Dict[Tuple[Any, Tuple[Tuple[str, Any], ...]], Any] = {}
         # botocore sessions are not safe for making clients from several threads at once. Reentrant: a role's
         # credentials may refresh (and make an STS client) in a thread already making a client.
         self.lock = threading.RLock()
@@ -354,7 +356,7 @@ class AccountReacher:
         def sts_client(service_name: str, **keys: Any) -> Any:
             # One STS client for every role assumed with the same credentials (botocore's clients are safe to share
             # between threads): a client a role, made under the lock, cost more than the AssumeRole itself.
-            key = (id(session), tuple(sorted(keys.items())))
+            key = (session, tuple(sorted(keys.items())))
             with self.lock:
                 if key not in self._sts_clients:
                     self._sts_clients[key] = self.make_sts(session, self.sts_region, config, verify=self.verify, **keys)
