@@ -72,6 +72,31 @@ def check(condition: bool, message: str) -> None:
 # ---------------------------------------------------------------------------------------------- sizes
 
 
+class Ledger:
+    """What a benchmark program checks and aims at: a failed check (a count, nothing lost) is printed at once and
+    fails the program at the end; a goal (a timing) is printed MET or NOT MET and never fails it."""
+
+    def __init__(self) -> None:
+        self.goals: List[str] = []
+        self.failures: List[str] = []
+        self.checks = 0
+
+    def say(self, text: str) -> None:
+        print(text, flush=True)
+
+    def check(self, condition: bool, message: str) -> bool:
+        self.checks += 1
+        if not condition:
+            self.failures.append(message)
+            self.say(f"  CHECK FAILED: {message}")
+        return condition
+
+    def goal(self, text: str, met: bool) -> None:
+        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
+        self.goals.append(line)
+        self.say(f"  goal {line}")
+
+
 @dataclass
 class Sizes:
     runs: int = 5

@@ -366,18 +366,16 @@ WRAPPER = [
 ]
 
 
-class DrainOrgBench:
+class DrainOrgBench(base.Ledger):
     def __init__(self, args: argparse.Namespace, sizes: Sizes, work: Path) -> None:
+        super().__init__()
         self.args = args
         self.sizes = sizes
         self.work = work
         self.python = args.python
         self.bin = Path(args.python).parent
         self.rows: List[Row] = []
-        self.goals: List[str] = []
         self.notes: List[str] = []
-        self.failures: List[str] = []
-        self.checks = 0
         self.accounts_file = work / "accounts.json"
         self.accounts_file.write_text(
             json.dumps([{"role_arn": role_arn(account_id(a))} for a in range(sizes.accounts)]), encoding="utf-8"
@@ -389,22 +387,6 @@ class DrainOrgBench:
         self.endpoint = Endpoint(self.python, work / "endpoint", seed, args.latency_ms, sizes)
 
     # ------------------------------------------------------------------------------------------- helpers
-    def say(self, text: str) -> None:
-        print(text, flush=True)
-
-    def check(self, condition: bool, message: str) -> bool:
-        """A count or nothing-lost check: a failure is printed at once and fails the program at the end."""
-        self.checks += 1
-        if not condition:
-            self.failures.append(message)
-            self.say(f"  CHECK FAILED: {message}")
-        return condition
-
-    def goal(self, text: str, met: bool) -> None:
-        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
-        self.goals.append(line)
-        self.say(f"  goal {line}")
-
     def quiet_machine(self) -> float:
         """With --wait-load, wait until the 1-minute load average is below it (every 30 s, up to 40 minutes)."""
         limit = self.args.wait_load
@@ -469,6 +451,22 @@ class DrainOrgBench:
             f"{self.args.max_concurrency}",
         )
         return covered and bounded
+
+    def row(self, scenario: str, what: str, measured: Measured, lost: str, scale: float = 1.0) -> Row:
+        """The table's row of a measured run; scale multiplies its time and requests (the loop's runs timed, to all
+        of them)."""
+        return Row(
+            scenario,
+            what,
+            measured.run.wall * scale,
+            measured.beyond,
+            round(measured.total * scale),
+            measured.throttled,
+            self.in_flight_text(measured),
+            measured.cpu_text,
+            f"{measured.load:.2f}",
+            lost,
+        )
 
     @staticmethod
     def in_flight_text(measured: Measured) -> str:
@@ -719,54 +717,16 @@ class DrainOrgBench:
         loop_total = loop_wall * units / timed
         loop_note = "" if timed == units else f" ({timed} runs timed: {loop_wall:.2f} s x {units} / {timed})"
         self.rows += [
-            Row(
-                scenario,
-                "rehearsal writing the plan (check mode)",
-                rehearsal.run.wall,
-                rehearsal.beyond,
-                rehearsal.total,
-                rehearsal.throttled,
-                self.in_flight_text(rehearsal),
-                rehearsal.cpu_text,
-                f"{rehearsal.load:.2f}",
-                "",
-            ),
-            Row(
-                scenario,
-                "drain from the plan, one task",
-                drained.run.wall,
-                drained.beyond,
-                drained.total,
-                drained.throttled,
-                self.in_flight_text(drained),
-                drained.cpu_text,
-                f"{drained.load:.2f}",
-                "nothing",
-            ),
-            Row(
+            self.row(scenario, "rehearsal writing the plan (check mode)", rehearsal, ""),
+            self.row(scenario, "drain from the plan, one task", drained, "nothing"),
+            self.row(
                 scenario,
                 f"today's playbook, {units} runs{' (extrapolated)' if timed != units else ''}",
-                loop_total,
-                None,
-                round(loop.total * units / timed),
-                loop.throttled,
-                self.in_flight_text(loop),
-                loop.cpu_text,
-                f"{loop.load:.2f}",
+                loop,
                 "nothing",
+                scale=units / timed,
             ),
-            Row(
-                scenario,
-                "boto3 script",
-                peer.run.wall,
-                None,
-                peer.total,
-                peer.throttled,
-                self.in_flight_text(peer),
-                peer.cpu_text,
-                f"{peer.load:.2f}",
-                "nothing",
-            ),
+            self.row(scenario, "boto3 script", peer, "nothing"),
         ]
         ratio = drained.run.wall / peer.run.wall
         self.goal(
@@ -822,33 +782,9 @@ class DrainOrgBench:
             f"  floor: (the busiest account and region's {busiest} served requests - {burst:g} burst) / {rate:g} = "
             f"{floor:.2f} s; served per account and region {min(served.values(), default=0)}-{busiest}"
         )
+        self.rows.append(self.row(scenario, "rehearsal writing the plan (check mode)", rehearsal, ""))
         self.rows.append(
-            Row(
-                scenario,
-                "rehearsal writing the plan (check mode)",
-                rehearsal.run.wall,
-                rehearsal.beyond,
-                rehearsal.total,
-                rehearsal.throttled,
-                self.in_flight_text(rehearsal),
-                rehearsal.cpu_text,
-                f"{rehearsal.load:.2f}",
-                "",
-            )
-        )
-        self.rows.append(
-            Row(
-                scenario,
-                "drain from the plan, one task",
-                drained.run.wall,
-                drained.beyond,
-                drained.total,
-                drained.throttled,
-                self.in_flight_text(drained),
-                drained.cpu_text,
-                f"{drained.load:.2f}",
-                "nothing" if lost_nothing else "LOST",
-            )
+            self.row(scenario, "drain from the plan, one task", drained, "nothing" if lost_nothing else "LOST")
         )
         self.goal(
             f"{scenario}: nothing lost: {drained.ok('DeleteProxySession')} of {s.total_sessions} sessions deleted, "
@@ -865,20 +801,7 @@ class DrainOrgBench:
         peer = self.peer("throttled", rate)
         report, left = peer.written, peer.written.get("left", {})
         lost = f"{left.get('sessions')} of {s.total_sessions} sessions and {left.get('proxies')} of {s.total_connectors} configurations left"
-        self.rows.append(
-            Row(
-                scenario,
-                "boto3 script",
-                peer.run.wall,
-                None,
-                peer.total,
-                peer.throttled,
-                self.in_flight_text(peer),
-                peer.cpu_text,
-                f"{peer.load:.2f}",
-                lost,
-            )
-        )
+        self.rows.append(self.row(scenario, "boto3 script", peer, lost))
         line = (
             f"{scenario}, boto3 script: {peer.run.wall:.2f} s, {peer.total} requests, {peer.throttled} throttled; "
             f"{lost}; {report.get('deleted')} deleted, {report.get('disabled')} disabled, {report.get('removed')} "

@@ -256,17 +256,15 @@ def load_text(load: Tuple[float, float]) -> str:
     return f"load {load[0]:.2f} -> {load[1]:.2f}"
 
 
-class OrgBench:
+class OrgBench(base.Ledger):
     def __init__(self, args: argparse.Namespace, plan: Plan, work: Path) -> None:
+        super().__init__()
         self.args = args
         self.plan = plan
         self.work = work
         self.python = args.python
         self.bin = Path(args.python).parent
-        self.failures: List[str] = []
-        self.checks = 0
         self.missed = 0  # runs whose files missed an account or a session, or held a suspended account
-        self.goals: List[str] = []
         self.rows: List[Measured] = []
         self.endpoint = Endpoint(self.python, work / "endpoint", args.latency_ms)
         aws_latency = args.latency_ms if args.aws_latency_ms is None else args.aws_latency_ms
@@ -286,22 +284,6 @@ class OrgBench:
         self.endpoint.stop()
 
     # ------------------------------------------------------------------------------------------- helpers
-    def say(self, text: str) -> None:
-        print(text, flush=True)
-
-    def check(self, condition: bool, message: str) -> bool:
-        """A count check: a failure is printed at once and fails the program at the end."""
-        self.checks += 1
-        if not condition:
-            self.failures.append(message)
-            self.say(f"  CHECK FAILED: {message}")
-        return condition
-
-    def goal(self, text: str, met: bool) -> None:
-        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
-        self.goals.append(line)
-        self.say(f"  goal {line}")
-
     def seed(self, size: int) -> None:
         """The organisation of `size` ACTIVE accounts (and the plan's suspended ones), every backend built."""
         plan = self.plan

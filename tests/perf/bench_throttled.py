@@ -234,36 +234,18 @@ class Endpoint(bench_inventory.Endpoint):
             return False
 
 
-class ThrottledBench:
+class ThrottledBench(base.Ledger):
     def __init__(self, args: argparse.Namespace, plan: Plan, work: Path) -> None:
+        super().__init__()
         self.args = args
         self.plan = plan
         self.work = work
         self.python = args.python
         self.bin = Path(args.python).parent
         self.rows: List[Row] = []
-        self.goals: List[str] = []
         self.peers: List[str] = []
-        self.failures: List[str] = []
-        self.checks = 0
 
     # ------------------------------------------------------------------------------------------- helpers
-    def say(self, text: str) -> None:
-        print(text, flush=True)
-
-    def check(self, condition: bool, message: str) -> bool:
-        """A count or nothing-lost check: a failure is printed at once and fails the program at the end."""
-        self.checks += 1
-        if not condition:
-            self.failures.append(message)
-            self.say(f"  CHECK FAILED: {message}")
-        return condition
-
-    def goal(self, text: str, met: bool) -> None:
-        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
-        self.goals.append(line)
-        self.say(f"  goal {line}")
-
     def measure(self, endpoint: Endpoint, rate: float, cmd: List[str], env: Dict[str, str]) -> Measured:
         """One process against full buckets of `rate`, with the endpoint's stats of exactly its requests."""
         endpoint.limit(rate)
