@@ -232,17 +232,21 @@ def _run_in_threads(work: Any, clients: list[Any]) -> list[str]:
     return outcomes
 
 
-def test_latency_overlaps_and_max_in_flight_is_reported(control: Control, make_client: Any) -> None:
+def _all_at_once(control: Control, clients: list[Any]) -> dict[str, Any]:
+    """A GetProxySession of every client, all sent at the same moment and each held 300 ms; the stats after them."""
     control.ok("PUT", "faults", {"latency_ms": 300})
-    clients = [make_client() for _client_number in range(5)]
     barrier = threading.Barrier(len(clients))
 
     def work(client: Any) -> str:
         barrier.wait()
         return _get(client)
 
-    assert _run_in_threads(work, clients) == ["ok"] * 5
-    stats = control.ok("GET", "stats")
+    assert _run_in_threads(work, clients) == ["ok"] * len(clients)
+    return control.ok("GET", "stats")
+
+
+def test_latency_overlaps_and_max_in_flight_is_reported(control: Control, make_client: Any) -> None:
+    stats = _all_at_once(control, [make_client() for _client_number in range(5)])
     # All five were in the server at once: the injected latency does not serialise requests.
     assert stats["max_in_flight"] == 5 and stats["in_flight"] == 0
     assert control.ok("DELETE", "stats")["max_in_flight"] == 0
@@ -262,16 +266,8 @@ def test_max_in_flight_proves_a_pool_bound(control: Control, make_client: Any) -
 
 def test_max_in_flight_per_account_and_region(control: Control, make_client: Any) -> None:
     """Three requests at once in one region and two in another: the most in flight of each, and of all five."""
-    control.ok("PUT", "faults", {"latency_ms": 300})
     clients = [make_client() for _n in range(3)] + [make_client(region_name="us-west-2") for _n in range(2)]
-    barrier = threading.Barrier(len(clients))
-
-    def work(client: Any) -> str:
-        barrier.wait()
-        return _get(client)
-
-    assert _run_in_threads(work, clients) == ["ok"] * 5
-    stats = control.ok("GET", "stats")
+    stats = _all_at_once(control, clients)
     assert stats["max_in_flight"] == 5
     assert stats["max_in_flight_by_account_region"] == {
         f"{demo.OWN_ACCOUNT}/us-east-1": 3,
