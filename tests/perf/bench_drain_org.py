@@ -483,31 +483,36 @@ class DrainOrgBench(base.Ledger):
             return None
 
     # ------------------------------------------------------------------------------------------ A: the module
+    def playbook(self, what: str, times: Path, rate: Optional[float], **extra: Any) -> Measured:
+        """The wrapper playbook over the accounts with the run's bounds and these extra vars, measured; its time beyond
+        Ansible's start from the times file; a failed run fails a check."""
+        extra_vars = {
+            "accounts": self.accounts_file,
+            **extra,
+            "times_file": times,
+            "max_regions": self.args.max_regions,
+            "max_concurrency": self.args.max_concurrency,
+        }
+        cmd = [str(self.bin / "ansible-playbook"), str(self.wrapper)]
+        for name, value in extra_vars.items():
+            cmd += ["-e", f"{name}={value}"]
+        measured = self.measure(cmd, self.module_env(), rate)
+        measured.beyond = self.times(times)
+        self.check(measured.run.rc == 0, f"{what} failed (rc {measured.run.rc}):\n{measured.run.out[-3000:]}")
+        return measured
+
     def rehearse(self, name: str, rate: Optional[float]) -> Tuple[Measured, Path, str]:
         """The rehearsal writing the plan; the measured run, the plan's path and its digest."""
         report_dir = self.work / f"plan-{name}"
         shutil.rmtree(report_dir, ignore_errors=True)
-        times = self.work / f"times-rehearsal-{name}.json"
-        cmd = [
-            str(self.bin / "ansible-playbook"),
-            str(self.wrapper),
-            "-e",
-            f"accounts={self.accounts_file}",
-            "-e",
-            f"regions={','.join(self.sizes.regions)}",
-            "-e",
-            f"report_dir={report_dir}",
-            "-e",
-            f"times_file={times}",
-            "-e",
-            f"max_regions={self.args.max_regions}",
-            "-e",
-            f"max_concurrency={self.args.max_concurrency}",
-        ]
-        measured = self.measure(cmd, self.module_env(), rate)
-        measured.beyond = self.times(times)
         what = f"{name}: the rehearsal"
-        self.check(measured.run.rc == 0, f"{what} failed (rc {measured.run.rc}):\n{measured.run.out[-3000:]}")
+        measured = self.playbook(
+            what,
+            self.work / f"times-rehearsal-{name}.json",
+            rate,
+            regions=",".join(self.sizes.regions),
+            report_dir=report_dir,
+        )
         plan_path = report_dir / "drain_plan.json"
         digest = ""
         try:
@@ -533,31 +538,17 @@ class DrainOrgBench(base.Ledger):
 
     def drain(self, name: str, plan: Path, digest: str, rate: Optional[float]) -> Tuple[Measured, bool]:
         report_dir = plan.parent
-        times = self.work / f"times-drain-{name}.json"
-        cmd = [
-            str(self.bin / "ansible-playbook"),
-            str(self.wrapper),
-            "-e",
-            f"accounts={self.accounts_file}",
-            "-e",
-            f"report_dir={report_dir}",
-            "-e",
-            f"plan={plan}",
-            "-e",
-            f"plan_digest={digest}",
-            "-e",
-            "drain_confirm=true",
-            "-e",
-            f"times_file={times}",
-            "-e",
-            f"max_regions={self.args.max_regions}",
-            "-e",
-            f"max_concurrency={self.args.max_concurrency}",
-        ]
-        measured = self.measure(cmd, self.module_env(), rate)
-        measured.beyond = self.times(times)
         what = f"{name}: the drain"
-        green = self.check(measured.run.rc == 0, f"{what} failed (rc {measured.run.rc}):\n{measured.run.out[-3000:]}")
+        measured = self.playbook(
+            what,
+            self.work / f"times-drain-{name}.json",
+            rate,
+            report_dir=report_dir,
+            plan=plan,
+            plan_digest=digest,
+            drain_confirm="true",
+        )
+        green = measured.run.rc == 0
         try:
             report = json.loads((report_dir / "drain_report.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
