@@ -72,17 +72,30 @@ def check(condition: bool, message: str) -> None:
 # ---------------------------------------------------------------------------------------------- sizes
 
 
-class Ledger:
-    """What a benchmark program checks and aims at: a failed check (a count, nothing lost) is printed at once and
-    fails the program at the end; a goal (a timing) is printed MET or NOT MET and never fails it."""
+class Goals:
+    """What a benchmark aims at: a goal (a timing) is printed MET or NOT MET, kept for the summary, and never fails
+    the program."""
 
     def __init__(self) -> None:
         self.goals: List[str] = []
-        self.failures: List[str] = []
-        self.checks = 0
 
     def say(self, text: str) -> None:
         print(text, flush=True)
+
+    def goal(self, text: str, met: bool) -> None:
+        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
+        self.goals.append(line)
+        self.say(f"  goal {line}")
+
+
+class Ledger(Goals):
+    """What a benchmark program checks and aims at: a failed check (a count, nothing lost) is printed at once and
+    fails the program at the end; a goal as Goals has it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: List[str] = []
+        self.checks = 0
 
     def check(self, condition: bool, message: str) -> bool:
         self.checks += 1
@@ -90,11 +103,6 @@ class Ledger:
             self.failures.append(message)
             self.say(f"  CHECK FAILED: {message}")
         return condition
-
-    def goal(self, text: str, met: bool) -> None:
-        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
-        self.goals.append(line)
-        self.say(f"  goal {line}")
 
 
 @dataclass
@@ -356,15 +364,15 @@ class Row:
     ratio: str = ""
 
 
-class Bench:
+class Bench(Goals):
     def __init__(self, args: argparse.Namespace, sizes: Sizes, workdir: Path) -> None:
+        super().__init__()
         self.args = args
         self.sizes = sizes
         self.work = workdir
         self.python = args.python
         self.latency = args.latency_ms / 1000
         self.rows: List[Row] = []
-        self.goals: List[str] = []
         self.checks: List[str] = []
         bindir = str(Path(self.python).parent)
         self.env = {
@@ -384,9 +392,6 @@ class Bench:
         self.recorder = Recorder()
 
     # ------------------------------------------------------------------------------- helpers
-    def say(self, text: str) -> None:
-        print(text, flush=True)
-
     def repeat(self, count: int, once: Callable[[], Run]) -> Run:
         return median_of([once() for _run in range(count)])
 
@@ -395,11 +400,6 @@ class Bench:
         first = f", first request {result.first_request:.3f} s" if result.first_request is not None else ""
         self.say(f"  {name}: {result.wall:.3f} s, {result.rss_mb:.0f} MB{first} {note}")
         return result
-
-    def goal(self, text: str, met: bool) -> None:
-        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
-        self.goals.append(line)
-        self.say(f"  goal {line}")
 
     def passed(self, text: str) -> None:
         self.checks.append(text)

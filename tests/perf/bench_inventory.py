@@ -132,8 +132,9 @@ class Endpoint(launcher.Endpoint):
         return reply
 
 
-class InventoryBench:
+class InventoryBench(base.Goals):
     def __init__(self, args: argparse.Namespace, sizes: Sizes, workdir: Path) -> None:
+        super().__init__()
         self.args = args
         self.sizes = sizes
         self.work = workdir
@@ -141,7 +142,6 @@ class InventoryBench:
         self.bin = Path(self.python).parent
         self.latency = args.latency_ms / 1000
         self.rows: List[base.Row] = []
-        self.goals: List[str] = []
         self.checks: List[str] = []
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))},
@@ -160,9 +160,6 @@ class InventoryBench:
         self.endpoint = Endpoint(self.python, workdir, seed, args.latency_ms)
 
     # ------------------------------------------------------------------------------------------- helpers
-    def say(self, text: str) -> None:
-        print(text, flush=True)
-
     def repeat(self, count: int, once: Callable[[], Run]) -> Run:
         return base.median_of([once() for _run in range(count)])
 
@@ -170,11 +167,6 @@ class InventoryBench:
         self.rows.append(base.Row(section, name, result, note, ratio))
         self.say(f"  {name}: {result.wall:.3f} s, {result.rss_mb:.0f} MB {ratio} {note}")
         return result
-
-    def goal(self, text: str, met: bool) -> None:
-        line = f"{'MET    ' if met else 'NOT MET'}  {text}"
-        self.goals.append(line)
-        self.say(f"  goal {line}")
 
     def passed(self, text: str) -> None:
         self.checks.append(text)
